@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyEventPatch,
+  EventInputError,
+  parseCreateEventInput,
+  parseUpdateEventInput,
+  type EventFields,
+} from './event-input.js';
+
+const options = { defaultTimeZone: 'America/Sao_Paulo' };
+const DEAL = '5B0C3A52-8F5E-4C43-9D0A-3B3F0A1D2E4F';
+const minimal = { title: 'Demo', start: '2026-12-07T09:00:00-05:00', end: '2026-12-07T10:00:00-05:00' };
+
+function codeOf(run: () => unknown): { code: string; field: string | null; message: string } {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof EventInputError)
+      return { code: error.code, field: error.field, message: error.message };
+    throw error;
+  }
+  throw new Error('expected an EventInputError');
+}
+const updateError = (body: unknown) => codeOf(() => parseUpdateEventInput(body, options));
+
+describe('parseUpdateEventInput and applyEventPatch', () => {
+  const current: EventFields = {
+    ...parseCreateEventInput(
+      { ...minimal, attendees: ['bob@example.com'], entity_type: 'deal', entity_id: DEAL },
+      options,
+    ),
+  };
+
+  it('returns only what the body sets', () => {
+    const update = parseUpdateEventInput(
+      { title: 'New title', description: null, send_updates: 'externalOnly', scope: 'following' },
+      options,
+    );
+    expect(update).toEqual({
+      changes: { title: 'New title', description: null },
+      timing: null,
+      sendUpdates: 'externalOnly',
+      scope: 'following',
+    });
+    expect(applyEventPatch(current, update)).toMatchObject({
+      title: 'New title',
+      description: null,
+      attendees: current.attendees,
+    });
+  });
+
+  it('keeps the duration when only the start moves, and the start when only the end moves', () => {
+    const moved = applyEventPatch(current, parseUpdateEventInput({ start: '2026-12-08T13:00:00Z' }, options));
+    expect([moved.startAt?.toISOString(), moved.endAt?.toISOString()]).toEqual([
+      '2026-12-08T13:00:00.000Z',
+      '2026-12-08T14:00:00.000Z',
+    ]);
+    const longer = applyEventPatch(current, parseUpdateEventInput({ end: '2026-12-07T16:30:00Z' }, options));
+    expect([longer.startAt?.toISOString(), longer.endAt?.toISOString()]).toEqual([
+      '2026-12-07T14:00:00.000Z',
+      '2026-12-07T16:30:00.000Z',
+    ]);
+  });
+
+  it('switches between timed and all-day', () => {
+    const allDay = applyEventPatch(current, parseUpdateEventInput({ all_day: true }, options));
+    expect(allDay).toMatchObject({
+      allDay: true,
+      startDate: '2026-12-07',
+      endDate: '2026-12-08',
+      startAt: null,
+    });
+    const timedAgain = applyEventPatch(
+      allDay,
+      parseUpdateEventInput({ start: '2026-12-09T10:00', end: '2026-12-09T11:00' }, options),
+    );
+    expect(timedAgain.startAt?.toISOString()).toBe('2026-12-09T13:00:00.000Z');
+    expect(
+      codeOf(() => applyEventPatch(allDay, parseUpdateEventInput({ all_day: false }, options))),
+    ).toMatchObject({ code: 'missing_field', field: 'start' });
+  });
+
+  it('moves a multi-day all-day event keeping its length', () => {
+    const trip = parseCreateEventInput({ title: 'Trip', start: '2026-12-24', end: '2026-12-27' }, options);
+    const later = applyEventPatch(trip, parseUpdateEventInput({ start: '2026-12-28' }, options));
+    expect([later.startDate, later.endDate]).toEqual(['2026-12-28', '2026-12-31']);
+  });
+
+  it('checks the result against the stored event', () => {
+    const patch = parseUpdateEventInput({ end: '2026-12-07T13:00:00Z' }, options);
+    expect(codeOf(() => applyEventPatch(current, patch))).toMatchObject({
+      code: 'end_before_start',
+      field: 'end',
+    });
+  });
+
+  it('unlinks with null entity fields', () => {
+    const update = parseUpdateEventInput({ entity_type: null, entity_id: null }, options);
+    expect(applyEventPatch(current, update).entity).toBeNull();
+  });
+
+  it.each([
+    [{ scope: 'some' }, 'invalid_scope'],
+    [{ calendar_id: 'other' }, 'invalid_request'],
+    [{ title: '' }, 'missing_field'],
+    [{ time_zone: 'Moon/Base' }, 'invalid_time_zone'],
+    [{ attendees: ['x'] }, 'invalid_email'],
+    [{ start: '2026-13-01T10:00:00Z' }, 'invalid_date'],
+  ])('refuses %j with %s', (body, code) => {
+    expect(updateError(body).code).toBe(code);
+  });
+});

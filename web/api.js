@@ -1,0 +1,90 @@
+/**
+ * Talking to the service from the browser: the CRM bearer token (kept in localStorage, where the
+ * sign-in page puts it) and JSON requests that turn the service's error envelope
+ * `{ error: { code, message } }` into an ApiError.
+ */
+
+/** The localStorage key of the token; GET /web/config names the one the sign-in page uses. */
+let tokenKey = 'crm_token';
+
+export function useTokenKey(key) {
+  if (typeof key === 'string' && key !== '') tokenKey = key;
+}
+
+export function getToken() {
+  try {
+    return window.localStorage.getItem(tokenKey);
+  } catch {
+    return null;
+  }
+}
+
+export function setToken(token) {
+  window.localStorage.setItem(tokenKey, token);
+}
+
+export function clearToken() {
+  window.localStorage.removeItem(tokenKey);
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/**
+ * fetch() for the JSON API. Sends the bearer token unless `auth` is false; answers the parsed
+ * body (null for 204); throws ApiError for error answers and network failures.
+ */
+export async function api(path, { method = 'GET', body, auth = true } = {}) {
+  const headers = { accept: 'application/json' };
+  const token = auth ? getToken() : null;
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', 'The service cannot be reached. Is it running?');
+  }
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = data && typeof data === 'object' && data.error ? data.error : {};
+    throw new ApiError(
+      response.status,
+      typeof error.code === 'string' ? error.code : 'http_error',
+      typeof error.message === 'string' ? error.message : `The service answered ${response.status}`,
+    );
+  }
+  return data;
+}
+
+/**
+ * The claims of a JWT, for display only (the service verifies every request itself).
+ * Returns null when the token is not a readable JWT.
+ */
+export function readTokenClaims(token) {
+  const payload = token.split('.')[1];
+  if (!payload) return null;
+  try {
+    const base64 = payload
+      .replace(/-/g, '+')
+      .replace(/_/g, '/')
+      .padEnd(Math.ceil(payload.length / 4) * 4, '=');
+    const bytes = Uint8Array.from(window.atob(base64), (char) => char.charCodeAt(0));
+    const claims = JSON.parse(new TextDecoder().decode(bytes));
+    return claims && typeof claims === 'object' ? claims : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,148 @@
+import { api, clearToken, getToken, readTokenClaims, setToken, useTokenKey } from './api.js';
+import { refreshConnection, setUpConnectionButtons } from './connection.js';
+
+/**
+ * The page at `/`: who is signed in, the Google Calendar connection, and links to the API
+ * reference and (in the embedded default) the bundled emulator.
+ */
+
+const $ = (id) => document.getElementById(id);
+
+/** Why an OAuth callback failed, in words (the callback redirects to `/?calendar=error&reason=`). */
+const CALLBACK_REASONS = {
+  access_denied: 'access was declined on the Google consent page',
+  invalid_state: 'the sign-in attempt expired or was already used; please try again',
+  state_expired: 'the sign-in attempt expired; please try again',
+  state_reused: 'the sign-in attempt was already used; please try again',
+  missing_scope: 'Google did not grant access to calendar events; allow it on the consent page',
+  missing_refresh_token: 'Google did not grant offline access; please reconnect',
+  token_exchange_failed: 'Google refused the authorization code; please try again',
+};
+
+function flash(kind, message) {
+  const box = $('flash');
+  box.className = `notice notice-${kind}`;
+  box.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+  box.textContent = message;
+  box.hidden = false;
+}
+
+/** Shows the outcome of the OAuth callback once, then removes it from the address bar. */
+function showCallbackOutcome() {
+  const params = new URLSearchParams(window.location.search);
+  const outcome = params.get('calendar');
+  if (outcome === null) return;
+  if (outcome === 'connected') {
+    flash('success', 'Google Calendar connected. The first sync has started.');
+  } else {
+    const reason = params.get('reason') || 'unknown';
+    const words = CALLBACK_REASONS[reason] || params.get('message') || reason.replace(/_/g, ' ');
+    flash('error', `Connecting Google Calendar failed: ${words}.`);
+  }
+  for (const key of ['calendar', 'reason', 'message']) params.delete(key);
+  const query = params.toString();
+  window.history.replaceState(null, '', `${window.location.pathname}${query ? `?${query}` : ''}`);
+}
+
+function showEmulator(config) {
+  if (!config.emulator_url) return;
+  const text = config.embedded_emulator
+    ? 'Using the bundled Google Calendar emulator'
+    : `Using the Google Calendar emulator at ${config.emulator_url}`;
+  $('emulator-notice-text').textContent = text;
+  $('emulator-notice-link').href = config.emulator_url;
+  $('emulator-link').href = config.emulator_url;
+  $('emulator-notice').hidden = false;
+  $('emulator-link-item').hidden = false;
+}
+
+function showSignedOut(config, why) {
+  $('account-text').textContent = why;
+  $('sign-out-button').hidden = true;
+  if (config.sign_in_url) {
+    $('sign-in-link').href = config.sign_in_url;
+    $('sign-in-link').hidden = false;
+  } else {
+    $('token-form').hidden = false;
+  }
+  $('connection-text').textContent = 'Sign in to see your Google Calendar connection.';
+  $('calendar-section').setAttribute('aria-busy', 'false');
+}
+
+/**
+ * Shows who is signed in: the service's answer, or the token's own claims if it cannot say.
+ * Returns the user's email (null when unknown).
+ */
+async function showSignedIn(token) {
+  $('sign-out-button').hidden = false;
+  try {
+    const me = await api('/auth/me');
+    const who = me.name ? `${me.name} (${me.user_id})` : me.user_id;
+    $('account-text').textContent = `Signed in as ${who}, tenant ${me.tenant_id}`;
+    return me.email;
+  } catch (error) {
+    if (error.status === 401) throw error;
+    const claims = readTokenClaims(token) || {};
+    const user = typeof claims.sub === 'string' ? claims.sub : 'an unknown user';
+    const tenant = typeof claims.tenant === 'string' ? claims.tenant : 'default';
+    $('account-text').textContent = `Signed in as ${user}, tenant ${tenant}`;
+    return typeof claims.email === 'string' ? claims.email : null;
+  }
+}
+
+async function start() {
+  showCallbackOutcome();
+  let config = { auth_mode: 'jwt', sign_in_url: null, emulator_url: null };
+  try {
+    config = await api('/web/config', { auth: false });
+    useTokenKey(config.token_storage_key);
+  } catch (error) {
+    flash('error', error.message);
+  }
+  showEmulator(config);
+
+  $('sign-out-button').addEventListener('click', () => {
+    clearToken();
+    window.location.reload();
+  });
+  $('token-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const token = $('token-input').value.trim();
+    if (token === '') return;
+    setToken(token);
+    window.location.reload();
+  });
+
+  const token = getToken();
+  if (!token) {
+    showSignedOut(config, 'You are not signed in.');
+    return;
+  }
+
+  const onError = (error) => {
+    if (error.status === 401) {
+      clearToken();
+      showSignedOut(config, `Your sign-in is no longer accepted (${error.message}). Please sign in again.`);
+      return;
+    }
+    flash('error', error.message);
+  };
+  let email;
+  try {
+    email = await showSignedIn(token);
+  } catch (error) {
+    onError(error);
+    return;
+  }
+  setUpConnectionButtons({
+    onError,
+    loginHint: () => email,
+    onDone: (message) => {
+      flash('success', message);
+      void refreshConnection({ onError });
+    },
+  });
+  await refreshConnection({ onError });
+}
+
+void start();

@@ -1,0 +1,134 @@
+import { api } from './api.js';
+
+/**
+ * The Google Calendar connection card: the status in words and the buttons that run the real
+ * OAuth flow (connect and reconnect go to Google's consent page; disconnect revokes access).
+ */
+
+const $ = (id) => document.getElementById(id);
+
+export function formatInstant(value) {
+  if (!value) return '';
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return String(value);
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** The one sentence that says where the connection stands. */
+export function describeConnection(status) {
+  if (status.status === 'active' && status.connected) {
+    const who = status.google_email || 'your Google account';
+    return status.connected_at
+      ? `Connected as ${who} since ${formatInstant(status.connected_at)}`
+      : `Connected as ${who}`;
+  }
+  if (status.status === 'reauth_required') return 'Google access was revoked: reconnect';
+  return 'Not connected';
+}
+
+function addDetail(list, term, value) {
+  if (value === undefined || value === null || value === '') return;
+  const dt = document.createElement('dt');
+  dt.textContent = term;
+  const dd = document.createElement('dd');
+  dd.textContent = value;
+  list.append(dt, dd);
+}
+
+function renderDetails(status) {
+  const list = $('connection-details');
+  list.replaceChildren();
+  if (status.status !== 'disconnected') {
+    addDetail(list, 'Last sync', status.last_sync_at ? formatInstant(status.last_sync_at) : 'not yet');
+    addDetail(list, 'Last error', status.last_error);
+    const calendars = Array.isArray(status.calendars) ? status.calendars : [];
+    const names = calendars.map((calendar) => calendar.summary || calendar.id).filter(Boolean);
+    if (names.length > 0) addDetail(list, 'Calendars', names.join(', '));
+    if (Array.isArray(status.scopes) && status.scopes.length > 0) {
+      addDetail(
+        list,
+        'Access granted',
+        status.scopes.map((scope) => scope.replace(/^.*\/auth\//, '')).join(', '),
+      );
+    }
+  }
+  list.hidden = list.childElementCount === 0;
+}
+
+function showButtons(status) {
+  const state = status ? status.status : 'unknown';
+  $('connect-button').hidden = state !== 'disconnected';
+  $('reconnect-button').hidden = state !== 'reauth_required';
+  $('disconnect-button').hidden = state !== 'active' && state !== 'reauth_required';
+  $('purge-label').hidden = $('disconnect-button').hidden;
+}
+
+/** Loads and shows the status; `onError` receives ApiErrors (401 means the token is not accepted). */
+export async function refreshConnection({ onError }) {
+  const section = $('calendar-section');
+  section.setAttribute('aria-busy', 'true');
+  try {
+    const status = await api('/integrations/calendar/status');
+    $('connection-text').textContent = describeConnection(status);
+    $('connection-text').dataset.state = status.status;
+    renderDetails(status);
+    showButtons(status);
+  } catch (error) {
+    $('connection-text').textContent = 'The connection status is not available right now.';
+    $('connection-text').dataset.state = 'unknown';
+    $('connection-details').hidden = true;
+    showButtons(null);
+    onError(error);
+  } finally {
+    section.setAttribute('aria-busy', 'false');
+  }
+}
+
+/**
+ * Asks the service for a Google consent URL and goes there; the callback brings the user back.
+ * The signed-in user's email, when known, is passed as Google's login_hint (account preselected).
+ */
+async function startConsent(button, { onError, loginHint }) {
+  const label = button.textContent;
+  button.disabled = true;
+  button.textContent = 'Opening Google…';
+  try {
+    const hint = loginHint();
+    const query = hint ? `?login_hint=${encodeURIComponent(hint)}` : '';
+    const { auth_url: authUrl } = await api(`/integrations/calendar/connect${query}`);
+    window.location.assign(authUrl);
+  } catch (error) {
+    button.disabled = false;
+    button.textContent = label;
+    onError(error);
+  }
+}
+
+async function disconnect(button, { onError, onDone }) {
+  button.disabled = true;
+  const purge = $('purge-checkbox').checked;
+  try {
+    await api(`/integrations/calendar${purge ? '?purge=true' : ''}`, { method: 'DELETE' });
+    onDone(
+      purge ? 'Google Calendar disconnected and the synced events deleted.' : 'Google Calendar disconnected.',
+    );
+  } catch (error) {
+    onError(error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/**
+ * Wires the buttons once. `loginHint()` gives the email to preselect on Google's consent page
+ * (or null); `onDone(message)` runs after a successful disconnect.
+ */
+export function setUpConnectionButtons({ onError, onDone, loginHint }) {
+  const consent = (event) => void startConsent(event.currentTarget, { onError, loginHint });
+  $('connect-button').addEventListener('click', consent);
+  $('reconnect-button').addEventListener('click', consent);
+  $('disconnect-button').addEventListener(
+    'click',
+    (event) => void disconnect(event.currentTarget, { onError, onDone }),
+  );
+}

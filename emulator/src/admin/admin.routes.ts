@@ -1,0 +1,160 @@
+import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import { AdminError } from '../errors.js';
+import { ADMIN_CLIENT_ID, ACCESS_TOKEN_TTL_SECONDS } from '../oauth/oauth-store.js';
+import { calendarsOf, createUser, normalizeEmail } from '../state/directory.js';
+import type { EmulatorState } from '../state/emulator-state.js';
+import { canonicalScope } from '../calendar/scopes.js';
+import {
+  clientSchema,
+  clockSchema,
+  mintTokensSchema,
+  newUserSchema,
+  settingsSchema,
+  snapshotSchema,
+} from './admin-schemas.js';
+
+export const ADMIN_PREFIX = '/__admin';
+
+/** Parses an admin body with zod; problems answer 400 with the list of issues. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body ?? {});
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
+    throw new AdminError(400, `Invalid request: ${issues.join('; ')}`);
+  }
+  return result.data;
+}
+
+export function clockView(state: EmulatorState): Record<string, unknown> {
+  const { offsetMs, fixedNowMs } = state.clock.state();
+  const now = state.now();
+  return { now: new Date(now).toISOString(), nowMs: now, offsetMs, fixed: fixedNowMs !== null };
+}
+
+export interface AdminHooks {
+  saveSnapshot(file?: string): Promise<string>;
+  resetAll(): void;
+}
+
+/** Users, tokens, OAuth clients, settings, clock, sync tokens, reset and snapshot. */
+export function registerAdminRoutes(app: FastifyInstance, state: EmulatorState, hooks: AdminHooks): void {
+  const p = ADMIN_PREFIX;
+
+  app.post(`${p}/users`, async (request, reply) => {
+    const body = parseBody(newUserSchema, request.body);
+    const user = createUser(state, body);
+    return reply
+      .code(201)
+      .send({ ...user, createdAt: new Date(user.createdMs).toISOString(), primaryCalendarId: user.email });
+  });
+
+  app.get(`${p}/users`, async () =>
+    [...state.users.values()].map((user) => ({
+      email: user.email,
+      name: user.name,
+      timeZone: user.timeZone,
+      calendars: calendarsOf(state, user.email).map((c) => ({
+        id: c.meta.id,
+        summary: c.meta.summary,
+        primary: c.meta.primary,
+        events: c.store.size,
+      })),
+    })),
+  );
+
+  app.post<{ Params: { email: string } }>(`${p}/users/:email/revoke`, async (request) => {
+    const email = normalizeEmail(request.params.email);
+    if (!state.users.has(email)) throw new AdminError(404, `Unknown user ${email}`);
+    return { email, revoked: state.oauth.revokeUser(email, state.now()) };
+  });
+
+  app.post(`${p}/tokens`, async (request) => {
+    const body = parseBody(mintTokensSchema, request.body);
+    const email = normalizeEmail(body.email);
+    if (!state.users.has(email)) throw new AdminError(404, `Unknown user ${email}`);
+    const scopes = [...new Set(body.scopes.map(canonicalScope))];
+    const now = state.now();
+    const refresh = state.oauth.mintRefresh(
+      email,
+      scopes,
+      ADMIN_CLIENT_ID,
+      body.refreshExpiresInSeconds ? now + body.refreshExpiresInSeconds * 1000 : null,
+    );
+    const ttl = body.expiresInSeconds ?? ACCESS_TOKEN_TTL_SECONDS;
+    const access = state.oauth.mintAccess(email, scopes, ADMIN_CLIENT_ID, now, ttl, refresh.token);
+    return {
+      access_token: access.token,
+      refresh_token: refresh.token,
+      expires_in: ttl,
+      scope: scopes.join(' '),
+      token_type: 'Bearer',
+    };
+  });
+
+  app.post(`${p}/clients`, async (request, reply) => {
+    const body = parseBody(clientSchema, request.body);
+    state.oauth.clients.set(body.client_id, {
+      clientId: body.client_id,
+      clientSecret: body.client_secret,
+      redirectUris: body.redirect_uris,
+    });
+    return reply.code(201).send(body);
+  });
+
+  app.get(`${p}/clients`, async () =>
+    [...state.oauth.clients.values()].map((c) => ({
+      client_id: c.clientId,
+      client_secret: c.clientSecret,
+      redirect_uris: c.redirectUris,
+    })),
+  );
+
+  app.get(`${p}/settings`, async () => state.settings);
+  app.post(`${p}/settings`, async (request) => {
+    const body = parseBody(settingsSchema, request.body);
+    if (body.autoConsent !== undefined) state.settings.autoConsent = body.autoConsent;
+    if (body.rateLimitPerMinute !== undefined) state.settings.rateLimitPerMinute = body.rateLimitPerMinute;
+    if (body.webhookRetryBaseMs !== undefined) state.settings.webhookRetryBaseMs = body.webhookRetryBaseMs;
+    return state.settings;
+  });
+
+  app.post(`${p}/sync-tokens/expire`, async () => {
+    state.syncGeneration += 1;
+    return { expired: true, generation: state.syncGeneration };
+  });
+
+  app.get(`${p}/clock`, async () => clockView(state));
+  app.post(`${p}/clock`, async (request) => {
+    const body = parseBody(clockSchema, request.body);
+    if (body.release) state.clock.release();
+    if (body.now !== undefined) {
+      const target = typeof body.now === 'number' ? body.now : Date.parse(body.now);
+      if (
+        !Number.isFinite(target) ||
+        (typeof body.now === 'string' && !/^\d{4}-\d{2}-\d{2}T/.test(body.now))
+      ) {
+        throw new AdminError(400, 'now must be an RFC 3339 timestamp or epoch milliseconds');
+      }
+      if (body.fixed || state.clock.state().fixedNowMs !== null) state.clock.pin(target);
+      else state.clock.advance(target - state.now());
+    } else if (body.fixed) {
+      state.clock.pin(state.now());
+    } else if (body.fixed === false) {
+      state.clock.release();
+    }
+    if (body.advanceMs !== undefined) state.clock.advance(body.advanceMs);
+    return clockView(state);
+  });
+
+  app.post(`${p}/reset`, async () => {
+    hooks.resetAll();
+    return { reset: true };
+  });
+
+  app.post(`${p}/snapshot`, async (request) => {
+    const body = parseBody(snapshotSchema, request.body);
+    const file = await hooks.saveSnapshot(body.file);
+    return { file, savedAt: new Date(state.now()).toISOString() };
+  });
+}

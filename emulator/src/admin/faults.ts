@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { randomToken } from '../ids.js';
+
+/**
+ * Scripted faults. A request fault answers the next `count` matching Google-surface requests with
+ * an error status, delays them, or applies them and then drops the connection. A webhook fault
+ * delays, drops, duplicates or reorders the next `count` push notifications.
+ */
+const requestFaultSchema = z
+  .object({
+    match: z
+      .object({
+        method: z.string().min(1).optional(),
+        httpMethod: z.string().min(1).optional(),
+        path: z
+          .string()
+          .min(1)
+          .refine((p) => {
+            try {
+              new RegExp(p);
+              return true;
+            } catch {
+              return false;
+            }
+          }, 'path must be a valid regular expression')
+          .optional(),
+      })
+      .strict(),
+    count: z.number().int().min(1).max(1_000_000).default(1),
+    action: z.union([
+      z
+        .object({ status: z.union([z.literal(429), z.literal(403), z.literal(500), z.literal(503)]) })
+        .strict(),
+      z.object({ hangMs: z.number().int().min(0).max(600_000) }).strict(),
+      z.object({ applyThenDrop: z.literal(true) }).strict(),
+    ]),
+  })
+  .strict();
+
+const webhookFaultSchema = z
+  .object({
+    webhook: z
+      .object({
+        delayMs: z.number().int().min(0).max(600_000).optional(),
+        drop: z.literal(true).optional(),
+        duplicate: z.literal(true).optional(),
+        reorder: z.literal(true).optional(),
+      })
+      .strict()
+      .refine(
+        (w) => Object.keys(w).length === 1,
+        'webhook needs exactly one of delayMs, drop, duplicate, reorder',
+      ),
+    count: z.number().int().min(1).max(1_000_000).default(1),
+  })
+  .strict();
+
+export const faultInputSchema = z.union([requestFaultSchema, webhookFaultSchema]);
+
+export type RequestFaultAction = z.infer<typeof requestFaultSchema>['action'];
+export type WebhookFaultAction = z.infer<typeof webhookFaultSchema>['webhook'];
+
+export interface RequestFault {
+  id: string;
+  kind: 'request';
+  match: z.infer<typeof requestFaultSchema>['match'];
+  action: RequestFaultAction;
+  count: number;
+  remaining: number;
+}
+
+export interface WebhookFault {
+  id: string;
+  kind: 'webhook';
+  webhook: WebhookFaultAction;
+  count: number;
+  remaining: number;
+}
+
+export type Fault = RequestFault | WebhookFault;
+
+export class FaultRegistry {
+  private faults: Fault[] = [];
+
+  add(input: z.infer<typeof faultInputSchema>): Fault {
+    const id = `fault_${randomToken(6)}`;
+    const fault: Fault =
+      'webhook' in input
+        ? { id, kind: 'webhook', webhook: input.webhook, count: input.count, remaining: input.count }
+        : {
+            id,
+            kind: 'request',
+            match: input.match,
+            action: input.action,
+            count: input.count,
+            remaining: input.count,
+          };
+    this.faults.push(fault);
+    return fault;
+  }
+
+  list(): Fault[] {
+    return this.faults.filter((f) => f.remaining > 0);
+  }
+
+  remove(id: string): boolean {
+    const before = this.faults.length;
+    this.faults = this.faults.filter((f) => f.id !== id);
+    return this.faults.length !== before;
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  /** Consumes one use of the first request fault matching this request, if any. */
+  takeRequestFault(methodId: string, httpMethod: string, path: string): RequestFaultAction | null {
+    for (const fault of this.faults) {
+      if (fault.kind !== 'request' || fault.remaining <= 0) continue;
+      const { match } = fault;
+      if (match.method && match.method !== methodId) continue;
+      if (match.httpMethod && match.httpMethod.toUpperCase() !== httpMethod.toUpperCase()) continue;
+      if (match.path && !new RegExp(match.path).test(path)) continue;
+      fault.remaining--;
+      this.prune();
+      return fault.action;
+    }
+    return null;
+  }
+
+  takeWebhookFault(): WebhookFaultAction | null {
+    for (const fault of this.faults) {
+      if (fault.kind !== 'webhook' || fault.remaining <= 0) continue;
+      fault.remaining--;
+      this.prune();
+      return fault.webhook;
+    }
+    return null;
+  }
+
+  private prune(): void {
+    this.faults = this.faults.filter((f) => f.remaining > 0);
+  }
+}

@@ -1,0 +1,124 @@
+import type { FastifyInstance } from 'fastify';
+import { googleErrors } from '../errors.js';
+import { collectionEtag, quotedEtag } from '../ids.js';
+import { calendarsOf, createSecondaryCalendar } from '../state/directory.js';
+import type { CalendarRecord, EmulatorState } from '../state/emulator-state.js';
+import { isValidTimeZone } from '../time.js';
+import { isObject, optString } from './event-input-parts.js';
+import { resolveCalendar } from './event-lookup.js';
+import { calendarRoute } from './route-kit.js';
+
+const CONFERENCE_PROPERTIES = { allowedConferenceSolutionTypes: ['hangoutsMeet'] };
+
+/** A `CalendarListEntry` for the calendar's owner. */
+export function renderCalendarListEntry(calendar: CalendarRecord): Record<string, unknown> {
+  const m = calendar.meta;
+  const out: Record<string, unknown> = {
+    kind: 'calendar#calendarListEntry',
+    etag: quotedEtag(String(m.seq)),
+    id: m.id,
+    summary: m.summary,
+  };
+  if (m.description !== undefined) out.description = m.description;
+  if (m.location !== undefined) out.location = m.location;
+  Object.assign(out, {
+    timeZone: m.timeZone,
+    colorId: m.colorId,
+    backgroundColor: m.backgroundColor,
+    foregroundColor: m.foregroundColor,
+    selected: true,
+    accessRole: 'owner',
+    defaultReminders: m.defaultReminders.map((r) => ({ ...r })),
+  });
+  if (m.primary) {
+    out.notificationSettings = {
+      notifications: [
+        { type: 'eventCreation', method: 'email' },
+        { type: 'eventChange', method: 'email' },
+        { type: 'eventCancellation', method: 'email' },
+        { type: 'eventResponse', method: 'email' },
+      ],
+    };
+    out.primary = true;
+  }
+  out.conferenceProperties = CONFERENCE_PROPERTIES;
+  return out;
+}
+
+/** A `Calendar` resource (calendars.get / calendars.insert). */
+export function renderCalendar(calendar: CalendarRecord): Record<string, unknown> {
+  const m = calendar.meta;
+  const out: Record<string, unknown> = {
+    kind: 'calendar#calendar',
+    etag: quotedEtag(String(m.seq)),
+    id: m.id,
+    summary: m.summary,
+  };
+  if (m.description !== undefined) out.description = m.description;
+  if (m.location !== undefined) out.location = m.location;
+  out.timeZone = m.timeZone;
+  out.conferenceProperties = CONFERENCE_PROPERTIES;
+  return out;
+}
+
+export function registerCalendarListRoutes(app: FastifyInstance, state: EmulatorState): void {
+  calendarRoute(app, state, {
+    method: 'GET',
+    url: 'users/me/calendarList',
+    methodId: 'calendar.calendarList.list',
+    params: {
+      maxResults: { type: 'integer', min: 1 },
+      minAccessRole: { type: 'enum', values: ['freeBusyReader', 'owner', 'reader', 'writer'] },
+      pageToken: { type: 'string' },
+      showDeleted: { type: 'boolean' },
+      showHidden: { type: 'boolean' },
+      syncToken: { type: 'string' },
+    },
+    handler: (ctx) => {
+      const calendars = calendarsOf(state, ctx.user.email);
+      const etagSeq = calendars.reduce((max, c) => Math.max(max, c.meta.seq), 0);
+      return {
+        kind: 'calendar#calendarList',
+        etag: collectionEtag(etagSeq),
+        nextSyncToken: `L${Buffer.from(String(etagSeq)).toString('base64url')}`,
+        items: calendars.map(renderCalendarListEntry),
+      };
+    },
+  });
+  calendarRoute(app, state, {
+    method: 'GET',
+    url: 'users/me/calendarList/:calendarId',
+    methodId: 'calendar.calendarList.get',
+    params: {},
+    handler: (ctx) => renderCalendarListEntry(resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '')),
+  });
+  calendarRoute(app, state, {
+    method: 'GET',
+    url: 'calendars/:calendarId',
+    methodId: 'calendar.calendars.get',
+    params: {},
+    handler: (ctx) => renderCalendar(resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '')),
+  });
+  calendarRoute(app, state, {
+    method: 'POST',
+    url: 'calendars',
+    methodId: 'calendar.calendars.insert',
+    params: {},
+    handler: (ctx) => {
+      if (ctx.body === undefined) throw googleErrors.required('Required request body is missing.');
+      if (!isObject(ctx.body)) throw googleErrors.badRequest('The request body must be a JSON object.');
+      const summary = optString(ctx.body, 'summary', 1024);
+      if (!summary) throw googleErrors.required('Missing summary.');
+      const timeZone = optString(ctx.body, 'timeZone', 100);
+      if (timeZone !== undefined && !isValidTimeZone(timeZone))
+        throw googleErrors.invalid('Invalid time zone definition.');
+      const calendar = createSecondaryCalendar(state, ctx.user, {
+        summary,
+        description: optString(ctx.body, 'description'),
+        location: optString(ctx.body, 'location'),
+        timeZone,
+      });
+      return renderCalendar(calendar);
+    },
+  });
+}

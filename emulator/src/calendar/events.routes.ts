@@ -1,0 +1,197 @@
+import type { FastifyInstance } from 'fastify';
+import { googleErrors } from '../errors.js';
+import type { EmulatorState } from '../state/emulator-state.js';
+import { parsePropertyFilters, type EventFilter } from './event-filters.js';
+import { requireEvent, resolveCalendar } from './event-lookup.js';
+import { renderEvent } from './event-render.js';
+import { checkSyncTokenCompatibility, listEvents } from './events.list.js';
+import { listInstances } from './events.instances.js';
+import { deleteEvent, insertEvent, replaceEvent, type WriteOptions } from './events.write.js';
+import { zoneParam, type ParamSpecs, type ParsedQuery } from './params.js';
+import { calendarRoute, type CalendarContext } from './route-kit.js';
+
+const ALWAYS_INCLUDE_EMAIL = { type: 'boolean' } as const;
+const MAX_ATTENDEES = { type: 'integer', min: 1 } as const;
+const TIME_ZONE = { type: 'string', maxLength: 100 } as const;
+const SEND_UPDATES = { type: 'enum', values: ['all', 'externalOnly', 'none'] } as const;
+
+export const LIST_PARAMS: ParamSpecs = {
+  alwaysIncludeEmail: ALWAYS_INCLUDE_EMAIL,
+  iCalUID: { type: 'string', maxLength: 1024 },
+  maxAttendees: MAX_ATTENDEES,
+  maxResults: { type: 'integer', min: 1 },
+  orderBy: { type: 'enum', values: ['startTime', 'updated'] },
+  pageToken: { type: 'string' },
+  privateExtendedProperty: { type: 'string', repeated: true, maxLength: 2048 },
+  q: { type: 'string', maxLength: 2048 },
+  sharedExtendedProperty: { type: 'string', repeated: true, maxLength: 2048 },
+  showDeleted: { type: 'boolean' },
+  showHiddenInvitations: { type: 'boolean' },
+  singleEvents: { type: 'boolean' },
+  syncToken: { type: 'string' },
+  timeMax: { type: 'datetime' },
+  timeMin: { type: 'datetime' },
+  timeZone: TIME_ZONE,
+  updatedMin: { type: 'datetime' },
+};
+
+const WRITE_PARAMS: ParamSpecs = {
+  conferenceDataVersion: { type: 'integer', min: 0, max: 1 },
+  maxAttendees: MAX_ATTENDEES,
+  sendNotifications: { type: 'boolean' },
+  sendUpdates: SEND_UPDATES,
+  supportsAttachments: { type: 'boolean' },
+};
+
+/** Builds the list filter and checks the parameter rules Google enforces. */
+export function listFilter(query: ParsedQuery): EventFilter {
+  const timeMin = query.time('timeMin');
+  const timeMax = query.time('timeMax');
+  if (timeMin !== undefined && timeMax !== undefined && timeMax <= timeMin)
+    throw googleErrors.timeRangeEmpty();
+  return {
+    showDeleted: query.bool('showDeleted'),
+    singleEvents: query.bool('singleEvents'),
+    timeMin,
+    timeMax,
+    updatedMin: query.time('updatedMin'),
+    iCalUID: query.str('iCalUID'),
+    terms: (query.str('q') ?? '').toLowerCase().split(/\s+/).filter(Boolean),
+    privateProps: parsePropertyFilters(query.list('privateExtendedProperty'), 'privateExtendedProperty'),
+    sharedProps: parsePropertyFilters(query.list('sharedExtendedProperty'), 'sharedExtendedProperty'),
+  };
+}
+
+export function listRequest(query: ParsedQuery): Parameters<typeof listEvents>[2] {
+  const syncToken = query.str('syncToken');
+  if (syncToken !== undefined) checkSyncTokenCompatibility(query.names());
+  const orderBy = query.str('orderBy') as 'startTime' | 'updated' | undefined;
+  if (orderBy === 'startTime' && !query.bool('singleEvents')) {
+    throw googleErrors.invalid(
+      'The requested ordering is not available for the particular query.',
+      'orderBy',
+    );
+  }
+  return {
+    filter: listFilter(query),
+    syncToken,
+    pageToken: query.str('pageToken'),
+    orderBy,
+    maxResults: query.int('maxResults') ?? 250,
+    timeZone: zoneParam(query),
+    maxAttendees: query.int('maxAttendees'),
+  };
+}
+
+function writeOptions(ctx: CalendarContext): WriteOptions {
+  const { query } = ctx;
+  const sendUpdates =
+    (query.str('sendUpdates') as WriteOptions['sendUpdates'] | undefined) ??
+    (query.bool('sendNotifications') ? 'all' : 'none');
+  const ifMatch = ctx.headers['if-match'];
+  return {
+    sendUpdates,
+    conferenceDataVersion: query.int('conferenceDataVersion') ?? 0,
+    ifMatch: typeof ifMatch === 'string' ? ifMatch : undefined,
+  };
+}
+
+function view(ctx: CalendarContext, calendar: ReturnType<typeof resolveCalendar>) {
+  return {
+    calendar: calendar.meta,
+    timeZone: zoneParam(ctx.query),
+    maxAttendees: ctx.query.int('maxAttendees'),
+  };
+}
+
+export function registerEventRoutes(app: FastifyInstance, state: EmulatorState): void {
+  const base = 'calendars/:calendarId/events';
+  calendarRoute(app, state, {
+    method: 'GET',
+    url: base,
+    methodId: 'calendar.events.list',
+    params: LIST_PARAMS,
+    handler: (ctx) => {
+      const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '');
+      return listEvents(state, calendar, listRequest(ctx.query));
+    },
+  });
+  calendarRoute(app, state, {
+    method: 'POST',
+    url: base,
+    methodId: 'calendar.events.insert',
+    params: WRITE_PARAMS,
+    handler: (ctx) => {
+      const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '');
+      const event = insertEvent(state, calendar, ctx.user, ctx.body, writeOptions(ctx));
+      return renderEvent(event, view(ctx, calendar));
+    },
+  });
+  calendarRoute(app, state, {
+    method: 'GET',
+    url: `${base}/:eventId`,
+    methodId: 'calendar.events.get',
+    params: { alwaysIncludeEmail: ALWAYS_INCLUDE_EMAIL, maxAttendees: MAX_ATTENDEES, timeZone: TIME_ZONE },
+    handler: (ctx) => {
+      const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '');
+      const { event } = requireEvent(calendar, ctx.params.eventId ?? '');
+      return renderEvent(event, view(ctx, calendar));
+    },
+  });
+  for (const [method, methodId, mode] of [
+    ['PUT', 'calendar.events.update', 'update'],
+    ['PATCH', 'calendar.events.patch', 'patch'],
+  ] as const) {
+    calendarRoute(app, state, {
+      method,
+      url: `${base}/:eventId`,
+      methodId,
+      params: { ...WRITE_PARAMS, alwaysIncludeEmail: ALWAYS_INCLUDE_EMAIL },
+      handler: (ctx) => {
+        const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '');
+        const event = replaceEvent(
+          state,
+          calendar,
+          ctx.user,
+          ctx.params.eventId ?? '',
+          ctx.body,
+          writeOptions(ctx),
+          mode,
+        );
+        return renderEvent(event, view(ctx, calendar));
+      },
+    });
+  }
+  calendarRoute(app, state, {
+    method: 'DELETE',
+    url: `${base}/:eventId`,
+    methodId: 'calendar.events.delete',
+    params: { sendNotifications: { type: 'boolean' }, sendUpdates: SEND_UPDATES },
+    noContent: true,
+    handler: (ctx) => {
+      const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '');
+      deleteEvent(state, calendar, ctx.user, ctx.params.eventId ?? '', writeOptions(ctx));
+      return undefined;
+    },
+  });
+  calendarRoute(app, state, {
+    method: 'GET',
+    url: `${base}/:eventId/instances`,
+    methodId: 'calendar.events.instances',
+    params: {
+      alwaysIncludeEmail: ALWAYS_INCLUDE_EMAIL,
+      maxAttendees: MAX_ATTENDEES,
+      maxResults: { type: 'integer', min: 1 },
+      originalStart: { type: 'string', maxLength: 100 },
+      pageToken: { type: 'string' },
+      showDeleted: { type: 'boolean' },
+      timeMax: { type: 'datetime' },
+      timeMin: { type: 'datetime' },
+      timeZone: TIME_ZONE,
+    },
+    handler: (ctx) => {
+      const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '');
+      return listInstances(state, calendar, ctx.params.eventId ?? '', ctx.query);
+    },
+  });
+}

@@ -1,0 +1,99 @@
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { openDatabase, type DatabaseHandle, type Db } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { jobDefinitions } from './jobs/handlers/index.js';
+import { JobQueue, type JobQueueSettings } from './jobs/queue.js';
+import { createLogger } from './observability/logger.js';
+import { Metrics } from './observability/metrics.js';
+import { loadTokenCipher } from './security/token-keys.js';
+import { createServices, type Services } from './services.js';
+
+/** Everything a running process shares: adapters, services and their configuration. */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  database: DatabaseHandle;
+  db: Db;
+  queue: JobQueue;
+  metrics: Metrics;
+  services: Services;
+  /** URL of the emulator `serve` started in-process (the embedded default), if any. */
+  embeddedEmulatorUrl: string | undefined;
+  /** Stops the job queue (letting running jobs finish), then closes the database. */
+  close(): Promise<void>;
+}
+
+export interface CreateAppOptions {
+  clock?: Clock;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Job queue behaviour; API-only processes turn maintenance and schedules off. */
+  jobs?: Partial<JobQueueSettings>;
+  /** Run migrations before anything else (default true). */
+  migrate?: boolean;
+  embeddedEmulatorUrl?: string;
+}
+
+/**
+ * Builds the application: opens the database, migrates it, starts the job queue (so every role
+ * can send jobs) and composes the services. Workers and the HTTP server are started by the roles
+ * that need them (src/main.ts).
+ */
+export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<AppContext> {
+  const logger = options.logger ?? createLogger(config);
+  const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? new Metrics();
+  const tokenCipher = await loadTokenCipher(config, logger);
+  const database = await openDatabase(config, logger);
+  let queue: JobQueue | undefined;
+  try {
+    if (options.migrate ?? true) await migrateToLatest(database.db, logger);
+    queue = new JobQueue(database, logger, metrics, {
+      maintenance: options.jobs?.maintenance ?? true,
+      schedules: options.jobs?.schedules ?? true,
+      ...(options.jobs?.pollingIntervalSeconds !== undefined
+        ? { pollingIntervalSeconds: options.jobs.pollingIntervalSeconds }
+        : {}),
+      ...(options.jobs?.cronMonitorIntervalSeconds !== undefined
+        ? { cronMonitorIntervalSeconds: options.jobs.cronMonitorIntervalSeconds }
+        : {}),
+      ...(options.jobs?.cronWorkerIntervalSeconds !== undefined
+        ? { cronWorkerIntervalSeconds: options.jobs.cronWorkerIntervalSeconds }
+        : {}),
+    });
+    await queue.start(jobDefinitions);
+  } catch (error) {
+    await queue?.stop({ graceful: false }).catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+
+  const db = database.db;
+  const services = createServices({ config, logger, clock, database, db, queue, metrics, tokenCipher });
+  const startedQueue = queue;
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    logger,
+    clock,
+    database,
+    db,
+    queue: startedQueue,
+    metrics,
+    services,
+    embeddedEmulatorUrl: options.embeddedEmulatorUrl,
+    close: () => {
+      closing ??= (async () => {
+        try {
+          await startedQueue.stop({ graceful: true });
+        } finally {
+          await database.close();
+        }
+      })();
+      return closing;
+    },
+  };
+}

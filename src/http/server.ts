@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { AppContext } from '../app.js';
+import { registerAuth } from './auth.js';
+import { registerErrorHandling } from './errors.js';
+import { routeModules } from './routes/index.js';
+
+/** A client-sent request id is reused only if it is short and plain (it ends up in logs). */
+const REQUEST_ID_PATTERN = /^[\w.:-]{1,64}$/;
+
+/** Probes and scrapes hit these often; their per-request log lines would drown the rest. */
+const QUIET_PATHS = ['/healthz', '/readyz', '/metrics'];
+
+function isQuietRequest(request: { url?: string | undefined }): boolean {
+  const path = (request.url ?? '').split('?')[0];
+  return QUIET_PATHS.includes(path ?? '');
+}
+
+function requestId(request: IncomingMessage): string {
+  const header = request.headers['x-request-id'];
+  return typeof header === 'string' && REQUEST_ID_PATTERN.test(header) ? header : randomUUID();
+}
+
+/**
+ * Builds the HTTP server: Fastify 5 with zod schemas for validation, serialization and the
+ * OpenAPI document (/openapi.json, interactive at /docs), request-scoped pino logs, one error
+ * handler, Prometheus request metrics, CRM authentication, and every route module.
+ */
+export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
+  // Typed as Fastify's base logger so the instance is the plain FastifyInstance route plugins expect.
+  const loggerInstance: FastifyBaseLogger = ctx.logger;
+  const app = Fastify({
+    loggerInstance,
+    genReqId: requestId,
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: isQuietRequest }),
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('ctx', ctx);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    // Route patterns (not raw URLs) keep label cardinality bounded; unmatched URLs share one label.
+    const route = request.routeOptions.url ?? 'unmatched';
+    ctx.metrics.recordHttpRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  registerErrorHandling(app);
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'CRM Calendar Sync',
+        description:
+          'Two-way sync between the CRM and Google Calendar. Authenticate with `Authorization: Bearer <JWT>`' +
+          (ctx.config.auth.mode === 'dev' ? ' (in this dev install, get one from POST /auth/dev/token).' : '.'),
+        version: '0.1.0',
+      },
+      servers: [{ url: ctx.config.publicUrl }],
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await registerAuth(app, ctx);
+
+  for (const routes of routeModules) await app.register(routes);
+  return app;
+}

@@ -1,0 +1,55 @@
+import type { AppContext } from '../app.js';
+import type { Config } from '../config.js';
+import type { JobName, JobPayloads } from './job-map.js';
+
+/** What a handler learns about the job it runs, besides the payload. */
+export interface JobInfo {
+  id: string;
+  name: string;
+  /** 0 on the first attempt. */
+  retryCount: number;
+}
+
+/** Queue-level options, applied when the queue is created or updated at start. */
+export interface JobQueueOptions {
+  /** Attempts after the first failure. */
+  retryLimit?: number;
+  /** Seconds before the first retry. */
+  retryDelay?: number;
+  /** Doubles the delay on each retry (with jitter, by pg-boss). */
+  retryBackoff?: boolean;
+  /** A job running longer than this is failed (and retried). */
+  expireInSeconds?: number;
+  /**
+   * pg-boss queue policy: 'singleton' runs one active job at a time per queue, 'stately' also
+   * keeps at most one queued; both honour singletonKey per key.
+   */
+  policy?: 'standard' | 'short' | 'singleton' | 'stately';
+}
+
+/** A cron schedule for a job; `cron` in UTC, at minute granularity. */
+export interface JobSchedule<K extends JobName> {
+  cron: string;
+  data: JobPayloads[K];
+}
+
+/** One background job: its queue options, optional schedule, and handler. */
+export interface JobDefinition<K extends JobName> {
+  name: K;
+  queue?: JobQueueOptions;
+  /** Jobs fetched per poll by one worker (each handled in turn). Default 1. */
+  batchSize?: number;
+  /** Independent pollers per worker process. Defaults to the WORKER_CONCURRENCY setting. */
+  concurrency?: number;
+  /** Returns the schedule, or undefined for jobs that are only sent. */
+  schedule?: (config: Config) => JobSchedule<K> | undefined;
+  handle(ctx: AppContext, data: JobPayloads[K], job: JobInfo): Promise<void>;
+}
+
+/** Any job definition, as listed in the registry. */
+export type AnyJobDefinition = { [K in JobName]: JobDefinition<K> }[JobName];
+
+/** Declares a job with its payload type inferred from the job map. */
+export function defineJob<K extends JobName>(definition: JobDefinition<K>): JobDefinition<K> {
+  return definition;
+}

@@ -1,0 +1,199 @@
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import { transactionExecutor, type DbTransaction, type SqlExecutor } from '../db/database.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { JobInfo, JobQueueOptions } from './definition.js';
+import type { JobName, JobPayloads } from './job-map.js';
+
+/** pg-boss send options, plus `trx`: insert the job inside that Kysely transaction (outbox). */
+export type SendOptions = Omit<PgBoss.SendOptions, 'db'> & { trx?: DbTransaction };
+
+export type JobHandler<K extends JobName> = (data: JobPayloads[K], job: JobInfo) => Promise<void>;
+
+export interface WorkOptions {
+  /** Jobs fetched per poll; they run concurrently, each completed or failed on its own. */
+  batchSize?: number;
+  pollingIntervalSeconds?: number;
+}
+
+export interface JobQueueSettings {
+  /** Seconds between polls of an idle queue; pg-boss's minimum is 0.5. */
+  pollingIntervalSeconds?: number;
+  /** Run pg-boss maintenance (expire, retry, archive, purge). Worker processes do. */
+  maintenance: boolean;
+  /** Run the cron timekeeper that turns schedules into jobs. Worker processes do. */
+  schedules: boolean;
+  /** Seconds between checks of the cron schedules (pg-boss default 30). */
+  cronMonitorIntervalSeconds?: number;
+  /** Seconds between polls of the internal cron queue (pg-boss default 5). */
+  cronWorkerIntervalSeconds?: number;
+}
+
+/** Defaults that keep job pick-up within about a second of the send. */
+const DEFAULT_POLLING_INTERVAL_SECONDS = 0.5;
+
+/**
+ * The service's job queue: pg-boss 10 on the service's own database (through the same SQL path as
+ * everything else, so on PGlite it shares the one serialized session). Typed by the job map.
+ */
+export class JobQueue {
+  readonly #boss: PgBoss;
+  readonly #logger: Logger;
+  readonly #metrics: Metrics;
+  readonly #settings: JobQueueSettings;
+  readonly #queues = new Set<string>();
+  #started = false;
+  #stopping = false;
+
+  constructor(executor: SqlExecutor, logger: Logger, metrics: Metrics, settings: JobQueueSettings) {
+    this.#logger = logger.child({ component: 'jobs' });
+    this.#metrics = metrics;
+    this.#settings = settings;
+    this.#boss = new PgBoss({
+      db: { executeSql: (text, values) => executor.executeSql(text, values) },
+      supervise: settings.maintenance,
+      schedule: settings.schedules,
+      pollingIntervalSeconds: settings.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS,
+      ...(settings.cronMonitorIntervalSeconds !== undefined
+        ? { cronMonitorIntervalSeconds: settings.cronMonitorIntervalSeconds }
+        : {}),
+      ...(settings.cronWorkerIntervalSeconds !== undefined
+        ? { cronWorkerIntervalSeconds: settings.cronWorkerIntervalSeconds }
+        : {}),
+    });
+    // pg-boss reports background failures (polling, maintenance) as events; an unhandled 'error'
+    // event would crash the process.
+    this.#boss.on('error', (error) => this.#logger.error({ err: error }, 'Job queue error'));
+  }
+
+  get started(): boolean {
+    return this.#started && !this.#stopping;
+  }
+
+  /** Installs or migrates pg-boss's schema and creates the given queues. */
+  async start(queues: readonly { name: JobName; queue?: JobQueueOptions }[] = []): Promise<void> {
+    await this.#boss.start();
+    this.#started = true;
+    for (const { name, queue } of queues) await this.ensureQueue(name, queue);
+  }
+
+  /**
+   * Creates the queue if missing and applies the options (pg-boss 10 requires a queue before
+   * send or work). Idempotent and safe when several processes start at once.
+   */
+  async ensureQueue(name: string, options: JobQueueOptions = {}): Promise<void> {
+    const queue = { ...options, name, policy: options.policy ?? 'standard' };
+    await this.#boss.createQueue(name, queue);
+    await this.#boss.updateQueue(name, queue);
+    this.#queues.add(name);
+  }
+
+  /**
+   * Enqueues a job; returns its id, or null when a singleton rule dropped it. With `trx` the job
+   * row is written inside that transaction: it exists only if the transaction commits.
+   */
+  async send<K extends JobName>(name: K, data: JobPayloads[K], options: SendOptions = {}): Promise<string | null> {
+    this.#assertStarted();
+    const { trx, ...sendOptions } = options;
+    const db = trx === undefined ? undefined : transactionExecutor(trx);
+    return this.#boss.send(name, data, db === undefined ? sendOptions : { ...sendOptions, db });
+  }
+
+  /** Runs `handler` for jobs of `name` in this process until stop(). */
+  async work<K extends JobName>(name: K, handler: JobHandler<K>, options: WorkOptions = {}): Promise<string> {
+    this.#assertStarted();
+    if (!this.#queues.has(name)) await this.ensureQueue(name);
+    const workOptions = {
+      batchSize: options.batchSize ?? 1,
+      pollingIntervalSeconds:
+        options.pollingIntervalSeconds ?? this.#settings.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS,
+      includeMetadata: true as const,
+    };
+    return this.#boss.work<JobPayloads[K]>(name, workOptions, async (jobs) => {
+      const failures: { id: string; error: unknown }[] = [];
+      await Promise.all(
+        jobs.map(async (job) => {
+          const outcome = await this.#run(name, handler, job);
+          if (outcome !== undefined) failures.push({ id: job.id, error: outcome });
+        }),
+      );
+      // Fail each failed job on its own (retry or dead); pg-boss completes the rest on return.
+      for (const { id, error } of failures) {
+        await this.#boss.fail(name, id, serializeJobError(error));
+      }
+    });
+  }
+
+  /** Creates or replaces the cron schedule of `name` (UTC, minute granularity). */
+  async schedule<K extends JobName>(name: K, cron: string, data: JobPayloads[K]): Promise<void> {
+    this.#assertStarted();
+    if (!this.#queues.has(name)) await this.ensureQueue(name);
+    await this.#boss.schedule(name, cron, data, { tz: 'UTC' });
+  }
+
+  async unschedule(name: JobName): Promise<void> {
+    await this.#boss.unschedule(name);
+  }
+
+  async schedules(): Promise<{ name: string; cron: string }[]> {
+    const rows = await this.#boss.getSchedules();
+    return rows.map((row) => ({ name: row.name, cron: row.cron }));
+  }
+
+  /** A job's state, for diagnostics and tests. */
+  async getJob(name: JobName, id: string): Promise<PgBoss.JobWithMetadata<unknown> | null> {
+    return this.#boss.getJobById(name, id, { includeArchive: true });
+  }
+
+  /**
+   * Stops polling and scheduling. Graceful: running jobs finish first (up to `timeoutMs`), then
+   * anything still running is failed so another worker retries it.
+   */
+  async stop(options: { graceful?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    if (!this.#started || this.#stopping) return;
+    this.#stopping = true;
+    await this.#boss.stop({
+      graceful: options.graceful ?? true,
+      wait: true,
+      timeout: options.timeoutMs ?? 30_000,
+      close: false,
+    });
+    this.#started = false;
+    this.#stopping = false;
+  }
+
+  async #run<K extends JobName>(
+    name: K,
+    handler: JobHandler<K>,
+    job: PgBoss.JobWithMetadata<JobPayloads[K]>,
+  ): Promise<unknown> {
+    const started = performance.now();
+    const info: JobInfo = { id: job.id, name: job.name, retryCount: job.retryCount };
+    try {
+      await handler(job.data, info);
+      this.#metrics.recordJob(name, 'completed', (performance.now() - started) / 1000);
+      return undefined;
+    } catch (error) {
+      this.#metrics.recordJob(name, 'failed', (performance.now() - started) / 1000);
+      const willRetry = job.retryCount < job.retryLimit;
+      this.#logger.warn(
+        { err: error, job: { id: job.id, name, retryCount: job.retryCount }, willRetry },
+        willRetry ? 'Job failed; it will be retried' : 'Job failed; no retries left',
+      );
+      return error ?? new Error('Job failed');
+    }
+  }
+
+  #assertStarted(): void {
+    if (!this.#started) throw new Error('The job queue is not started');
+  }
+}
+
+/** What a failed job keeps as its output: the message and name, never a stack with secrets. */
+function serializeJobError(error: unknown): object {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) };
+  }
+  return { message: String(error) };
+}

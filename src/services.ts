@@ -1,0 +1,42 @@
+import type { Logger } from 'pino';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import { ActivityService, CrmService } from './crm/index.js';
+import { createConnectionServices, type ConnectionServices } from './connections/index.js';
+import type { DatabaseHandle, Db } from './db/database.js';
+import { UsersRepository } from './db/repositories/users.repository.js';
+import type { JobQueue } from './jobs/queue.js';
+import type { Metrics } from './observability/metrics.js';
+import type { TokenCipher } from './security/token-cipher.js';
+
+/** What services are built from: the adapters the app owns. */
+export interface ServiceDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  database: DatabaseHandle;
+  db: Db;
+  queue: JobQueue;
+  metrics: Metrics;
+  tokenCipher: TokenCipher;
+}
+
+/**
+ * The service objects routes and jobs call. Each module adds its service here and builds it in
+ * createServices, so the whole object graph is composed in one place.
+ */
+export interface Services extends ConnectionServices {
+  users: UsersRepository;
+  crm: CrmService;
+  activities: ActivityService;
+}
+
+export function createServices(deps: ServiceDeps): Services {
+  const users = new UsersRepository(deps.db, deps.clock);
+  return {
+    ...createConnectionServices({ ...deps, users }),
+    users,
+    crm: new CrmService(deps),
+    activities: new ActivityService(deps),
+  };
+}

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { SignJWT } from 'jose';
+import type { Logger } from 'pino';
+import { createApp, type AppContext } from '../../src/app.js';
+import type { Clock } from '../../src/clock.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { registerEmulatorClient, startBundledEmulator, type RunningEmulator } from '../../src/embedded-emulator.js';
+import { buildServer } from '../../src/http/server.js';
+import type { JobQueueSettings } from '../../src/jobs/queue.js';
+import { startWorkers } from '../../src/jobs/workers.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+/** HS256 secret the test apps accept (JWT mode). */
+export const TEST_JWT_SECRET = 'test-secret-for-crm-calendar-sync-0123456789';
+
+export interface TestAppOptions {
+  /** Extra or overriding environment variables (e.g. AUTH_MODE, CRM_JWKS_URL). */
+  env?: Record<string, string | undefined>;
+  clock?: Clock;
+  /** Logger for the app (default: silent, or TEST_LOG_LEVEL). */
+  logger?: Logger;
+  /** Register the job workers, as `serve` does (default true). */
+  workers?: boolean;
+  /** Run pg-boss's cron timekeeper (default false: cron would fire at random moments in tests). */
+  schedules?: boolean;
+  /** Other job queue settings (polling and cron check intervals). */
+  jobs?: Partial<Omit<JobQueueSettings, 'schedules'>>;
+  /** Start the emulator with auto-consent (default true). */
+  autoConsent?: boolean;
+}
+
+export interface TestApp {
+  ctx: AppContext;
+  config: Config;
+  /** Use app.inject() for requests; the app also listens on baseUrl. */
+  app: FastifyInstance;
+  baseUrl: string;
+  emulator: RunningEmulator;
+  /** A valid bearer token (HS256, TEST_JWT_SECRET) for the user, valid for an hour of ctx.clock. */
+  tokenFor(userId: string, tenant?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A port free right now, so the config (PUBLIC_URL, OAuth redirect URI) can name it up front. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the real service for a test: the emulator (port 0, auto-consent), a fresh database
+ * (in-memory PGlite, or a new database on the DATABASE_URL server, dropped on close), the app
+ * with its job workers, and the HTTP server on a real port. JWT auth with TEST_JWT_SECRET.
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async () => {
+    for (const step of cleanups.reverse()) await step().catch(() => undefined);
+  };
+  try {
+    const emulator = await startBundledEmulator({ port: 0, autoConsent: options.autoConsent ?? true });
+    cleanups.push(() => emulator.close());
+
+    let database: TestDatabase | undefined;
+    if (process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== '') {
+      database = await createTestDatabase(process.env.DATABASE_URL);
+      const created = database;
+      cleanups.push(() => created.drop());
+    }
+
+    const port = await freePort();
+    const env: Record<string, string | undefined> = {
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      DATA_DIR: ':memory:',
+      DATABASE_URL: database?.url,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      GOOGLE_EMULATOR_URL: emulator.url,
+      TOKEN_ENCRYPTION_KEY: `test:${randomBytes(32).toString('base64')}`,
+      CRM_JWT_SECRET: TEST_JWT_SECRET,
+      ...options.env,
+    };
+    const config = loadConfig(env);
+    await registerEmulatorClient(emulator.url, config.google);
+
+    const logger = options.logger ?? createLogger(config);
+    const ctx = await createApp(config, {
+      logger,
+      ...(options.clock !== undefined ? { clock: options.clock } : {}),
+      jobs: { maintenance: true, ...options.jobs, schedules: options.schedules ?? false },
+    });
+    cleanups.push(() => ctx.close());
+    if (options.workers ?? true) await startWorkers(ctx);
+
+    const app = await buildServer(ctx);
+    cleanups.push(() => app.close());
+    await app.listen({ host: '127.0.0.1', port });
+
+    const secret = new TextEncoder().encode(TEST_JWT_SECRET);
+    return {
+      ctx,
+      config,
+      app,
+      baseUrl: `http://127.0.0.1:${port}`,
+      emulator,
+      tokenFor: async (userId, tenant) => {
+        const now = Math.floor(ctx.clock.now().getTime() / 1000);
+        const jwt = new SignJWT(tenant === undefined ? {} : { tenant })
+          .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+          .setSubject(userId)
+          .setIssuedAt(now)
+          .setExpirationTime(now + 3600);
+        if (config.auth.mode === 'jwt' && config.auth.issuer !== undefined) jwt.setIssuer(config.auth.issuer);
+        if (config.auth.mode === 'jwt' && config.auth.audience !== undefined) jwt.setAudience(config.auth.audience);
+        return jwt.sign(secret);
+      },
+      close: cleanup,
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}

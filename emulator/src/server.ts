@@ -122,7 +122,9 @@ export function buildServer(state: EmulatorState, hooks: AdminHooks, logger: boo
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, new RawText(body as string)));
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, new RawText(body as string)),
+  );
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const methodId = request.routeOptions.config?.methodId;

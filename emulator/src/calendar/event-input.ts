@@ -21,7 +21,7 @@ import {
   type Json,
   type ParsedTime,
 } from './event-input-parts.js';
-import { validateRecurrence } from './recurrence.js';
+import { validateRecurrence } from './recurrence-parse.js';
 
 /**
  * A validated event body. Only fields of the discovery `Event` schema survive; read-only ones

@@ -1,11 +1,12 @@
 import { DateTime } from 'luxon';
-import rrulePkg from 'rrule';
-import { googleErrors } from '../errors.js';
 import type { StoredEvent } from '../state/types.js';
-import { isValidTimeZone } from '../time.js';
-
-const { RRule } = rrulePkg;
-type RRuleInstance = InstanceType<typeof RRule>;
+import {
+  fromFloating,
+  parseDateList,
+  parseRule,
+  toFloating,
+  type RRuleInstance,
+} from './recurrence-parse.js';
 
 /**
  * Recurrence (RFC 5545 RRULE / EXRULE / RDATE / EXDATE lines) expanded in the event's own time
@@ -15,143 +16,6 @@ type RRuleInstance = InstanceType<typeof RRule>;
 export const MAX_UNBOUNDED_INSTANCES = 730;
 const MAX_BOUNDED_INSTANCES = 20_000;
 const DAY_MS = 86_400_000;
-
-const RULE_KEYS = new Set([
-  'FREQ',
-  'UNTIL',
-  'COUNT',
-  'INTERVAL',
-  'BYSECOND',
-  'BYMINUTE',
-  'BYHOUR',
-  'BYDAY',
-  'BYMONTHDAY',
-  'BYYEARDAY',
-  'BYWEEKNO',
-  'BYMONTH',
-  'BYSETPOS',
-  'WKST',
-]);
-const FREQS = new Set(['SECONDLY', 'MINUTELY', 'HOURLY', 'DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY']);
-
-function invalidRecurrence(): never {
-  throw googleErrors.invalid('Invalid recurrence rule.');
-}
-
-interface DateList {
-  /** Exact instants (values with Z, a TZID, or local times read in the event zone). */
-  instants: number[];
-  /** Whole dates (VALUE=DATE). */
-  dates: string[];
-}
-
-function parseDateList(line: string, zone: string): DateList {
-  const colon = line.indexOf(':');
-  if (colon < 0) invalidRecurrence();
-  const head = line.slice(0, colon).toUpperCase().split(';');
-  const params = new Map(head.slice(1).map((p) => p.split('=') as [string, string]));
-  const tzid = params.get('TZID');
-  if (tzid !== undefined && !isValidTimeZone(tzid)) invalidRecurrence();
-  const out: DateList = { instants: [], dates: [] };
-  for (const raw of line.slice(colon + 1).split(',')) {
-    const value = raw.trim();
-    const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$/i.exec(value);
-    if (!m) invalidRecurrence();
-    const [, y, mo, d, h, mi, s, z] = m;
-    if (h === undefined) {
-      const date = DateTime.fromObject({ year: +y!, month: +mo!, day: +d! }, { zone: 'UTC' });
-      if (!date.isValid) invalidRecurrence();
-      out.dates.push(date.toFormat('yyyy-MM-dd'));
-      continue;
-    }
-    const dt = DateTime.fromObject(
-      { year: +y!, month: +mo!, day: +d!, hour: +h, minute: +mi!, second: +s! },
-      { zone: z ? 'UTC' : (tzid ?? zone) },
-    );
-    if (!dt.isValid) invalidRecurrence();
-    out.instants.push(dt.toMillis());
-  }
-  return out;
-}
-
-function parseRule(body: string, floatingStart: Date, zone: string): RRuleInstance {
-  const parts = body.split(';').filter(Boolean);
-  const keys = new Set<string>();
-  for (const part of parts) {
-    const [key, value] = part.split('=');
-    if (!key || value === undefined || !RULE_KEYS.has(key.toUpperCase()) || keys.has(key.toUpperCase())) {
-      invalidRecurrence();
-    }
-    keys.add(key.toUpperCase());
-    if (key.toUpperCase() === 'FREQ' && !FREQS.has(value.toUpperCase())) invalidRecurrence();
-  }
-  if (!keys.has('FREQ') || (keys.has('UNTIL') && keys.has('COUNT'))) invalidRecurrence();
-  let options;
-  try {
-    options = RRule.parseString(body.toUpperCase());
-  } catch {
-    invalidRecurrence();
-  }
-  if (options.until) {
-    // UNTIL with Z is an instant; move it to floating wall-clock time in the series zone.
-    if (/UNTIL=\d{8}T\d{6}Z/i.test(body)) options.until = toFloating(options.until.getTime(), zone);
-    if (Number.isNaN(options.until.getTime())) invalidRecurrence();
-  }
-  if (
-    options.count !== undefined &&
-    options.count !== null &&
-    (options.count < 1 || options.count > 100_000)
-  ) {
-    invalidRecurrence();
-  }
-  if (options.interval !== undefined && (options.interval < 1 || options.interval > 10_000))
-    invalidRecurrence();
-  try {
-    return new RRule({ ...options, dtstart: floatingStart, tzid: null });
-  } catch {
-    invalidRecurrence();
-  }
-}
-
-/** Checks recurrence lines without an event (used at validation time). */
-export function validateRecurrence(lines: unknown, zone: string): string[] {
-  if (!Array.isArray(lines)) throw googleErrors.invalid('Invalid value for recurrence: expected an array.');
-  if (lines.length > 100) invalidRecurrence();
-  const out: string[] = [];
-  for (const line of lines) {
-    if (typeof line !== 'string' || line.length > 2048) invalidRecurrence();
-    const upper = line.toUpperCase();
-    if (upper.startsWith('RRULE:') || upper.startsWith('EXRULE:')) {
-      parseRule(line.slice(line.indexOf(':') + 1), new Date(Date.UTC(2000, 0, 1)), zone);
-    } else if (/^(RDATE|EXDATE)[;:]/.test(upper)) {
-      parseDateList(line, zone);
-    } else {
-      invalidRecurrence();
-    }
-    out.push(line);
-  }
-  if (!out.some((l) => /^(RRULE|RDATE)[;:]/i.test(l))) invalidRecurrence();
-  return out;
-}
-
-export function toFloating(ms: number, zone: string): Date {
-  const dt = DateTime.fromMillis(ms, { zone });
-  return new Date(Date.UTC(dt.year, dt.month - 1, dt.day, dt.hour, dt.minute, dt.second));
-}
-
-export function fromFloating(date: Date, zone: string): number {
-  return DateTime.fromObject(
-    {
-      year: date.getUTCFullYear(),
-      month: date.getUTCMonth() + 1,
-      day: date.getUTCDate(),
-      hour: date.getUTCHours(),
-      minute: date.getUTCMinutes(),
-      second: date.getUTCSeconds(),
-    },
-    { zone },
-  ).toMillis();
-}
 
 export interface Series {
   /** Zone the rules run in: the event's start.timeZone (timed) or the calendar's zone (all-day). */
@@ -226,40 +90,58 @@ export function occurrences(
   const floatingLo = toFloating(lo, series.zone);
   const floatingHi =
     toMs === undefined ? new Date(Date.UTC(9999, 0, 1)) : toFloating(toMs + DAY_MS, series.zone);
+  // EXRULE occurrences, compared in floating time so no zone conversion is needed per date.
+  const excluded = new Set<number>();
+  for (const rule of series.exrules) {
+    iterate(rule, floatingLo, floatingHi, (d) => {
+      excluded.add(d.getTime());
+      return true;
+    });
+  }
+  const kept = (start: number, floating: Date): boolean =>
+    !excluded.has(floating.getTime()) && isKept(series, start);
   const starts = new Set<number>();
   for (const rule of series.rules) {
-    let kept = 0;
-    let visited = 0;
-    rule.between(floatingLo, floatingHi, true, (d: Date) => {
-      visited++;
+    let count = 0;
+    iterate(rule, floatingLo, floatingHi, (d) => {
+      if (excluded.has(d.getTime())) return true;
       const start = fromFloating(d, series.zone);
       if (inWindow(start) && isKept(series, start)) {
         starts.add(start);
-        kept++;
+        count++;
       }
-      return kept < limit && visited < MAX_VISITED;
+      return count < limit;
     });
   }
   // DTSTART counts as an occurrence on its own only for RDATE-only sets (RFC 5545 3.8.5.2).
   const extra = series.rules.length === 0 ? [...series.rdates, series.startMs] : series.rdates;
   for (const ms of extra) {
-    if (inWindow(ms) && isKept(series, ms)) starts.add(ms);
+    if (inWindow(ms) && kept(ms, toFloating(ms, series.zone))) starts.add(ms);
   }
   return [...starts].sort((a, b) => a - b).slice(0, limit);
 }
 
-/** Bounds the work of one expansion (e.g. a secondly rule over years). */
-const MAX_VISITED = 200_000;
+/**
+ * Walks a rule's occurrences from its start, visiting those in [lo, hi]. rrule cannot skip ahead,
+ * so the walk is bounded: a daily rule reaches about 270 years past its start.
+ */
+const MAX_VISITED = 100_000;
+
+function iterate(rule: RRuleInstance, lo: Date, hi: Date, visit: (d: Date) => boolean): void {
+  let visited = 0;
+  rule.all((d: Date) => {
+    visited++;
+    if (visited > MAX_VISITED || d > hi) return false;
+    if (d < lo) return true;
+    return visit(d);
+  });
+}
 
 function isKept(series: Series, start: number): boolean {
   if (series.exInstants.has(start)) return false;
   if (series.exDates.size > 0) {
     const date = DateTime.fromMillis(start, { zone: series.zone }).toFormat('yyyy-MM-dd');
     if (series.exDates.has(date)) return false;
-  }
-  for (const rule of series.exrules) {
-    const floating = toFloating(start, series.zone);
-    if (rule.between(floating, floating, true).length > 0) return false;
   }
   return true;
 }

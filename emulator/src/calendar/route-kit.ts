@@ -65,7 +65,9 @@ export function jsonBody(request: FastifyRequest): unknown {
   if (body instanceof RawText) {
     if (body.text.trim() === '') return undefined;
     try {
-      return JSON.parse(body.text, (key, value: unknown) => (key === '__proto__' ? undefined : value)) as unknown;
+      return JSON.parse(body.text, (key, value: unknown) =>
+        key === '__proto__' ? undefined : value,
+      ) as unknown;
     } catch {
       throw googleErrors.parseError();
     }

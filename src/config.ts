@@ -165,7 +165,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('CRM_JWT_SECRET must be at least 32 characters');
   }
   if (e.DATABASE_URL !== undefined && e.TOKEN_ENCRYPTION_KEY === undefined) {
-    problems.push('TOKEN_ENCRYPTION_KEY is required with DATABASE_URL (generated key files are for the embedded store only)');
+    problems.push(
+      'TOKEN_ENCRYPTION_KEY is required with DATABASE_URL (generated key files are for the embedded store only)',
+    );
   }
   if (e.CRM_WEBHOOK_URL !== undefined && e.CRM_WEBHOOK_SECRET === undefined) {
     problems.push('CRM_WEBHOOK_SECRET is required with CRM_WEBHOOK_URL');

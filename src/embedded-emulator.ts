@@ -14,14 +14,21 @@ export async function startBundledEmulator(options: EmulatorOptions): Promise<Ru
   return emulator.startEmulator(options);
 }
 
-async function adminPost(emulatorUrl: string, path: string, body: unknown, alsoFine: number[] = []): Promise<void> {
+async function adminPost(
+  emulatorUrl: string,
+  path: string,
+  body: unknown,
+  alsoFine: number[] = [],
+): Promise<void> {
   const response = await fetch(`${emulatorUrl}/__admin/${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   if (!response.ok && !alsoFine.includes(response.status)) {
-    throw new Error(`Emulator admin POST /__admin/${path} failed: ${response.status} ${await response.text()}`);
+    throw new Error(
+      `Emulator admin POST /__admin/${path} failed: ${response.status} ${await response.text()}`,
+    );
   }
 }
 
@@ -37,7 +44,8 @@ export async function registerEmulatorClient(emulatorUrl: string, google: Google
 /** Creates the emulated Google accounts of the demo users (alice@example.com, ...). */
 export async function seedEmulatorUsers(emulatorUrl: string): Promise<void> {
   // 409: the account already exists (an emulator restored from a snapshot).
-  for (const user of DEMO_USERS) await adminPost(emulatorUrl, 'users', { email: user.email, name: user.name }, [409]);
+  for (const user of DEMO_USERS)
+    await adminPost(emulatorUrl, 'users', { email: user.email, name: user.name }, [409]);
 }
 
 /**

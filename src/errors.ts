@@ -30,7 +30,8 @@ export class ValidationError extends AppError {
 
 /** The change conflicts with the current state (duplicate, stale version, wrong status). */
 export class ConflictError extends AppError {
-  readonly code = 'conflict';
+  // Typed as string so subclasses can name a more specific code with the same status.
+  readonly code: string = 'conflict';
 }
 
 /** No valid credentials were presented. */
@@ -40,12 +41,14 @@ export class UnauthorizedError extends AppError {
 
 /** Valid credentials, but not allowed to do this. */
 export class ForbiddenError extends AppError {
-  readonly code = 'forbidden';
+  // Typed as string so subclasses can name a more specific code with the same status.
+  readonly code: string = 'forbidden';
 }
 
 /** A precondition the caller must fix first (e.g. no calendar connection yet). */
 export class PreconditionFailedError extends AppError {
-  readonly code = 'precondition_failed';
+  // Typed as string so subclasses can name a more specific code with the same status.
+  readonly code: string = 'precondition_failed';
 }
 
 /** Too many requests; `retryAfterSeconds` tells the client when to come back. */

@@ -26,9 +26,15 @@ type Role = (config: Config, logger: Logger, stoppers: Stopper[]) => Promise<'do
 const SHUTDOWN_TIMEOUT_MS = 35_000;
 
 const roles: Record<string, { describe: string; run: Role }> = {
-  serve: { describe: 'API + web page + job workers + scheduler (+ the emulator when Google is not configured)', run: serve },
+  serve: {
+    describe: 'API + web page + job workers + scheduler (+ the emulator when Google is not configured)',
+    run: serve,
+  },
   api: { describe: 'only the HTTP API and web page', run: api },
-  worker: { describe: 'only the job workers and the scheduler', run: worker },
+  worker: {
+    describe: 'only the job workers and the scheduler (+ /healthz, /readyz, /metrics on PORT)',
+    run: worker,
+  },
   migrate: { describe: 'apply database migrations and exit', run: migrate },
   emulator: { describe: 'only the Google Calendar + OAuth emulator, on EMULATOR_PORT', run: emulatorOnly },
 };
@@ -73,7 +79,14 @@ async function worker(config: Config, logger: Logger, stoppers: Stopper[]): Prom
   stoppers.push({ name: 'jobs and database', stop: () => ctx.close() });
   await startWorkers(ctx);
   await applySchedules(ctx);
-  logger.info({ concurrency: config.workerConcurrency }, 'Worker running');
+  // Probes and job metrics on PORT: give each process on one machine its own PORT.
+  const server = await buildServer(ctx, { operationsOnly: true });
+  await server.listen({ host: config.host, port: config.port });
+  stoppers.push({ name: 'HTTP server', stop: () => server.close() });
+  logger.info(
+    { concurrency: config.workerConcurrency, port: config.port },
+    'Worker running; /healthz, /readyz and /metrics on PORT',
+  );
   return 'running';
 }
 

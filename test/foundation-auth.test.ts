@@ -9,7 +9,10 @@ function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-async function hs256(claims: Record<string, unknown>, options: { key?: Uint8Array; expiresIn?: number } = {}) {
+async function hs256(
+  claims: Record<string, unknown>,
+  options: { key?: Uint8Array; expiresIn?: number } = {},
+) {
   const now = Math.floor(Date.now() / 1000);
   const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
@@ -25,7 +28,10 @@ async function me(t: TestApp, authorization?: string) {
 describe('bearer JWT (HS256)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ workers: false, env: { CRM_JWT_ISSUER: 'https://crm.example', CRM_JWT_AUDIENCE: 'calendar-sync' } });
+    t = await startTestApp({
+      workers: false,
+      env: { CRM_JWT_ISSUER: 'https://crm.example', CRM_JWT_AUDIENCE: 'calendar-sync' },
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -38,7 +44,11 @@ describe('bearer JWT (HS256)', () => {
     const response = await me(t, `Bearer ${await valid({ email: 'alice@example.com' })}`);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ tenant_id: 'default', user_id: 'alice', auth_mode: 'jwt' });
-    const row = await t.ctx.db.selectFrom('users').selectAll().where('id', '=', 'alice').executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', 'alice')
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ tenant_id: 'default', email: 'alice@example.com' });
     expect(row.last_seen_at).toBeInstanceOf(Date);
   });
@@ -75,7 +85,10 @@ describe('bearer JWT (HS256)', () => {
 
   it('rejects a token signed with another key', async () => {
     const other = new TextEncoder().encode('another-secret-that-is-long-enough-0123456789');
-    const token = await hs256({ sub: 'alice', iss: 'https://crm.example', aud: 'calendar-sync' }, { key: other });
+    const token = await hs256(
+      { sub: 'alice', iss: 'https://crm.example', aud: 'calendar-sync' },
+      { key: other },
+    );
     const response = await me(t, `Bearer ${token}`);
     expect(response.statusCode).toBe(401);
     expect(response.json().error.message).toBe('Token signature is invalid');
@@ -122,7 +135,11 @@ describe('bearer JWT (HS256)', () => {
 
   it('has no dev sign-in in JWT mode', async () => {
     expect((await t.app.inject({ url: '/auth/dev' })).statusCode).toBe(404);
-    const mint = await t.app.inject({ method: 'POST', url: '/auth/dev/token', payload: { user_id: 'alice' } });
+    const mint = await t.app.inject({
+      method: 'POST',
+      url: '/auth/dev/token',
+      payload: { user_id: 'alice' },
+    });
     expect(mint.statusCode).toBe(404);
   });
 });
@@ -229,7 +246,11 @@ describe('dev sign-in (AUTH_MODE=dev)', () => {
   });
 
   it('refuses unknown demo users and tokens not minted by this install', async () => {
-    const unknown = await t.app.inject({ method: 'POST', url: '/auth/dev/token', payload: { user_id: 'mallory' } });
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/auth/dev/token',
+      payload: { user_id: 'mallory' },
+    });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('not_found');
 

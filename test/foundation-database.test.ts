@@ -16,7 +16,12 @@ const owner = { tenant_id: 'default', user_id: 'alice' };
 async function insertCalendar(suffix: string): Promise<string> {
   const connection = await t.ctx.db
     .insertInto('connections')
-    .values({ ...owner, user_id: `alice-${suffix}`, status: 'active', scopes: ['calendar.events', 'a "quoted", scope'] })
+    .values({
+      ...owner,
+      user_id: `alice-${suffix}`,
+      status: 'active',
+      scopes: ['calendar.events', 'a "quoted", scope'],
+    })
     .returning(['id', 'scopes'])
     .executeTakeFirstOrThrow();
   expect(connection.scopes).toEqual(['calendar.events', 'a "quoted", scope']);
@@ -85,7 +90,10 @@ describe('the store', () => {
     const trx = await t.ctx.db.startTransaction().execute();
     await trx.insertInto('users').values({ tenant_id: 'sp', id: 'kept', name: null, email: null }).execute();
     const nested = await trx.savepoint('inner').execute();
-    await nested.insertInto('users').values({ tenant_id: 'sp', id: 'undone', name: null, email: null }).execute();
+    await nested
+      .insertInto('users')
+      .values({ tenant_id: 'sp', id: 'undone', name: null, email: null })
+      .execute();
     const restored = await nested.rollbackToSavepoint('inner').execute();
     await restored.commit().execute();
     const ids = await t.ctx.db.selectFrom('users').select('id').where('tenant_id', '=', 'sp').execute();
@@ -99,7 +107,11 @@ describe('the store', () => {
         await trx.insertInto('users').values({ tenant_id: 'rb', id: 'x', name: null, email: null }).execute();
       }),
     ).rejects.toThrow(/duplicate key/);
-    const count = await t.ctx.db.selectFrom('users').select(sql<string>`count(*)`.as('n')).where('tenant_id', '=', 'rb').executeTakeFirstOrThrow();
+    const count = await t.ctx.db
+      .selectFrom('users')
+      .select(sql<string>`count(*)`.as('n'))
+      .where('tenant_id', '=', 'rb')
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
   });
 
@@ -109,7 +121,10 @@ describe('the store', () => {
     let inserted!: () => void;
     const insertedSignal = new Promise<void>((resolve) => (inserted = resolve));
     const transaction = t.ctx.db.transaction().execute(async (trx) => {
-      await trx.insertInto('users').values({ tenant_id: 'iso', id: 'pending', name: null, email: null }).execute();
+      await trx
+        .insertInto('users')
+        .values({ tenant_id: 'iso', id: 'pending', name: null, email: null })
+        .execute();
       inserted();
       await hold;
     });
@@ -146,7 +161,9 @@ describe('the store', () => {
 
   it('is migrated, and migrating again changes nothing', async () => {
     expect(await migrateToLatest(t.ctx.db)).toEqual([]);
-    const { rows } = await t.ctx.database.executeSql<{ name: string }>('SELECT name FROM kysely_migration ORDER BY name');
+    const { rows } = await t.ctx.database.executeSql<{ name: string }>(
+      'SELECT name FROM kysely_migration ORDER BY name',
+    );
     expect(rows.map((r) => r.name)).toContain('20261124120000_initial');
   });
 });

@@ -59,7 +59,9 @@ describe('operations endpoints', () => {
     const text = (await t.app.inject({ url: '/metrics' })).body;
     expect(text).toContain('google_api_calls_total{method="calendar.events.list",outcome="ok"} 1');
     expect(text).toContain('google_api_calls_total{method="calendar.events.list",outcome="rate_limited"} 1');
-    expect(text).toContain('google_api_call_duration_seconds_count{method="calendar.events.list",outcome="ok"} 1');
+    expect(text).toContain(
+      'google_api_call_duration_seconds_count{method="calendar.events.list",outcome="ok"} 1',
+    );
   });
 
   it('serves the OpenAPI 3 document and the interactive reference', async () => {
@@ -80,20 +82,45 @@ describe('operations endpoints', () => {
   });
 });
 
+describe('operations-only server (worker role)', () => {
+  it('answers probes and metrics, and nothing else', async () => {
+    const ops = await buildServer(t.ctx, { operationsOnly: true });
+    try {
+      expect((await ops.inject({ url: '/healthz' })).statusCode).toBe(200);
+      expect((await ops.inject({ url: '/readyz' })).statusCode).toBe(200);
+      expect((await ops.inject({ url: '/metrics' })).body).toContain('jobs_total');
+      const api = await ops.inject({ url: '/auth/me' });
+      expect(api.statusCode).toBe(404);
+      expect(api.json().error.code).toBe('not_found');
+      expect((await ops.inject({ url: '/docs' })).statusCode).toBe(404);
+    } finally {
+      await ops.close();
+    }
+  });
+});
+
 describe('error mapping', () => {
   it('answers unknown routes with the JSON envelope', async () => {
     const response = await t.app.inject({ url: '/nope?code=secret' });
     expect(response.statusCode).toBe(404);
     const body = response.json();
     expect(body).toEqual({
-      error: { code: 'not_found', message: 'No route GET /nope', request_id: response.headers['x-request-id'] },
+      error: {
+        code: 'not_found',
+        message: 'No route GET /nope',
+        request_id: response.headers['x-request-id'],
+      },
     });
   });
 
   it('answers validation failures with 400 invalid_request and the issues', async () => {
     const t2 = await startTestApp({ workers: false, env: { AUTH_MODE: 'dev', CRM_JWT_SECRET: undefined } });
     try {
-      const response = await t2.app.inject({ method: 'POST', url: '/auth/dev/token', payload: { tenant_id: 5 } });
+      const response = await t2.app.inject({
+        method: 'POST',
+        url: '/auth/dev/token',
+        payload: { tenant_id: 5 },
+      });
       expect(response.statusCode).toBe(400);
       const { error } = response.json();
       expect(error.code).toBe('invalid_request');
@@ -126,11 +153,19 @@ describe('error mapping', () => {
     app.get('/test/boom', async () => {
       throw new Error('database password is hunter2 at /srv/app.ts:12');
     });
-    app.get('/test/schema', { schema: { querystring: z.object({ n: z.coerce.number().int() }) } }, async () => 'ok');
+    app.get(
+      '/test/schema',
+      { schema: { querystring: z.object({ n: z.coerce.number().int() }) } },
+      async () => 'ok',
+    );
     try {
       const notFound = await app.inject({ url: '/test/not-found' });
       expect(notFound.statusCode).toBe(404);
-      expect(notFound.json().error).toMatchObject({ code: 'not_found', message: 'Contact 42 not found', details: { id: '42' } });
+      expect(notFound.json().error).toMatchObject({
+        code: 'not_found',
+        message: 'Contact 42 not found',
+        details: { id: '42' },
+      });
 
       const limited = await app.inject({ url: '/test/rate-limited' });
       expect(limited.statusCode).toBe(429);

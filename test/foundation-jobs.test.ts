@@ -12,7 +12,7 @@ beforeAll(async () => {
     jobs: { cronMonitorIntervalSeconds: 1, cronWorkerIntervalSeconds: 1 },
   });
   await t.ctx.queue.ensureQueue('test.record');
-  await t.ctx.queue.ensureQueue('test.flaky', { retryLimit: 2, retryDelay: 0 });
+  await t.ctx.queue.ensureQueue('test.flaky', { retryLimit: 2, retryDelay: 1, retryBackoff: true });
   await t.ctx.queue.ensureQueue('test.slow');
   await t.ctx.queue.ensureQueue('test.singleton', { policy: 'stately' });
 });
@@ -20,7 +20,10 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+async function waitFor<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -64,21 +67,33 @@ describe('pg-boss on the service database', () => {
     const failure = new Error('the change failed');
     await expect(
       t.ctx.db.transaction().execute(async (trx) => {
-        await trx.insertInto('users').values({ tenant_id: 'default', id: 'outbox-rollback', name: null, email: null }).execute();
+        await trx
+          .insertInto('users')
+          .values({ tenant_id: 'default', id: 'outbox-rollback', name: null, email: null })
+          .execute();
         await t.ctx.queue.send('test.record', { value: 'rolled-back' }, { trx });
         throw failure;
       }),
     ).rejects.toBe(failure);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(received.some((r) => r.value === 'rolled-back')).toBe(false);
-    expect((await jobRows('test.record')).some((row) => JSON.stringify(row.data).includes('rolled-back'))).toBe(false);
-    const user = await t.ctx.db.selectFrom('users').selectAll().where('id', '=', 'outbox-rollback').executeTakeFirst();
+    expect(
+      (await jobRows('test.record')).some((row) => JSON.stringify(row.data).includes('rolled-back')),
+    ).toBe(false);
+    const user = await t.ctx.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', 'outbox-rollback')
+      .executeTakeFirst();
     expect(user).toBeUndefined();
   });
 
   it('runs a job sent inside a transaction once it commits', async () => {
     await t.ctx.db.transaction().execute(async (trx) => {
-      await trx.insertInto('users').values({ tenant_id: 'default', id: 'outbox-commit', name: null, email: null }).execute();
+      await trx
+        .insertInto('users')
+        .values({ tenant_id: 'default', id: 'outbox-commit', name: null, email: null })
+        .execute();
       const id = await t.ctx.queue.send('test.record', { value: 'committed' }, { trx });
       expect(id).toEqual(expect.any(String));
     });
@@ -92,7 +107,9 @@ describe('pg-boss on the service database', () => {
       if (job.retryCount === 0) throw new Error('transient failure');
     });
     const id = await t.ctx.queue.send('test.flaky', { value: 'x' });
-    await waitFor(async () => ((await t.ctx.queue.getJob('test.flaky', id!))?.state === 'completed' ? true : undefined));
+    await waitFor(async () =>
+      (await t.ctx.queue.getJob('test.flaky', id!))?.state === 'completed' ? true : undefined,
+    );
     expect(attempts.map((a) => a.retryCount)).toEqual([0, 1]);
     const metrics = (await t.ctx.metrics.render()).body;
     expect(metrics).toContain('jobs_total{name="test.flaky",outcome="failed"} 1');

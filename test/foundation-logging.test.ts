@@ -6,7 +6,12 @@ import { startTestApp, type TestApp } from './support/harness.js';
 const lines: string[] = [];
 const sink = new Writable({
   write(chunk: Buffer, _encoding, callback) {
-    lines.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+    lines.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line !== ''),
+    );
     callback();
   },
 });
@@ -60,7 +65,7 @@ describe('log redaction', () => {
     expect(output).toContain('"code":"23505"');
     expect(output).toContain('"state":"reauth_required"');
     // Every line is JSON with a level and, for requests, the request id.
-    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
-    expect(lines.some((line) => 'requestId' in JSON.parse(line))).toBe(true);
+    for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    expect(lines.some((line) => 'requestId' in (JSON.parse(line) as object))).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { CompiledQuery, Kysely, PostgresDialect, type Transaction } from 'kysely';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { PgliteDialect } from './pglite-dialect.js';
@@ -41,7 +42,7 @@ async function openPglite(dataDir: string, logger: Logger): Promise<DatabaseHand
   return {
     db,
     kind: 'pglite',
-    executeSql: async <R,>(text: string, values?: readonly unknown[]) => {
+    executeSql: async <R>(text: string, values?: readonly unknown[]) => {
       const { rows } = await session.executeSql<R>(text, values);
       return { rows };
     },
@@ -61,13 +62,17 @@ async function openPostgres(connectionString: string, logger: Logger): Promise<D
   // pg-boss completes jobs without awaiting; track raw queries so close() can let them land.
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
-  const executeSql = async <R,>(text: string, values?: readonly unknown[]) => {
+  const executeSql = async <R>(text: string, values?: readonly unknown[]) => {
     if (closed) throw new Error('The database is closed');
-    const query = pool.query(text, values === undefined ? undefined : [...values]);
+    // Several statements in one text give one result each; like PGlite, answer with the last.
+    const query = pool.query(text, values === undefined ? undefined : [...values]) as Promise<
+      pg.QueryResult | pg.QueryResult[]
+    >;
     inFlight.add(query);
     try {
       const result = await query;
-      return { rows: result.rows as R[] };
+      const last = Array.isArray(result) ? result.at(-1) : result;
+      return { rows: (last?.rows ?? []) as R[] };
     } finally {
       inFlight.delete(query);
     }
@@ -95,8 +100,10 @@ async function openPostgres(connectionString: string, logger: Logger): Promise<D
  */
 export function transactionExecutor(trx: DbTransaction): SqlExecutor {
   return {
-    executeSql: async <R,>(text: string, values?: readonly unknown[]) => {
-      const result = await trx.executeQuery<R>(CompiledQuery.raw(text, values === undefined ? [] : [...values]));
+    executeSql: async <R>(text: string, values?: readonly unknown[]) => {
+      const result = await trx.executeQuery<R>(
+        CompiledQuery.raw(text, values === undefined ? [] : [...values]),
+      );
       return { rows: [...result.rows] };
     },
   };

@@ -1,5 +1,4 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
@@ -32,17 +31,21 @@ const PARSERS = {
 /**
  * A freshly initialised, empty cluster. initdb takes seconds; loading a copy of its result takes a
  * fraction of that, and in-memory stores (tests, throwaway runs) are opened often. The copy is
- * kept in memory for the process and in the OS temp directory for the next processes, keyed by
- * the PGlite version (an empty cluster is the same every time).
+ * kept in memory for the process and in `node_modules/.cache` for the next processes (the
+ * project's own cache directory, not a shared temp directory), keyed by the PGlite version: an
+ * empty cluster is the same every time.
  */
 let emptyCluster: Promise<Blob> | undefined;
 
 async function emptyClusterCacheFile(): Promise<string> {
   const entry = fileURLToPath(import.meta.resolve('@electric-sql/pglite'));
-  const manifest = JSON.parse(await readFile(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')) as {
+  const packageRoot = path.join(path.dirname(entry), '..');
+  const manifest = JSON.parse(await readFile(path.join(packageRoot, 'package.json'), 'utf8')) as {
     version?: string;
   };
-  return path.join(os.tmpdir(), `crm-calendar-sync-pglite-${manifest.version ?? 'unknown'}-empty.tar`);
+  // <root>/node_modules/@electric-sql/pglite -> <root>/node_modules/.cache/crm-calendar-sync
+  const cacheDir = path.join(packageRoot, '..', '..', '.cache', 'crm-calendar-sync');
+  return path.join(cacheDir, `pglite-${manifest.version ?? 'unknown'}-empty-cluster.tar`);
 }
 
 async function loadCachedCluster(): Promise<Blob | undefined> {
@@ -55,6 +58,7 @@ async function loadCachedCluster(): Promise<Blob | undefined> {
 
 async function saveCachedCluster(image: Blob): Promise<void> {
   const file = await emptyClusterCacheFile();
+  await mkdir(path.dirname(file), { recursive: true });
   // Write then rename, so a concurrent reader never sees half a file.
   const partial = `${file}.${process.pid}.partial`;
   await writeFile(partial, Buffer.from(await image.arrayBuffer()));
@@ -184,7 +188,10 @@ export class PgliteSession {
         },
       );
     // BEGIN itself may fail, in which case `ready` never resolves: race the two.
-    const tx = await Promise.race([ready, finished.then(() => Promise.reject(new Error('Transaction ended before it began')))]);
+    const tx = await Promise.race([
+      ready,
+      finished.then(() => Promise.reject(new Error('Transaction ended before it began'))),
+    ]);
     return {
       tx,
       finish: async (commit: boolean) => {
@@ -225,7 +232,11 @@ interface Queryable {
 }
 
 /** Executes SQL on PGlite or on an open PGlite transaction. */
-export async function runSql<R>(target: Queryable, text: string, values?: readonly unknown[]): Promise<SqlResult<R>> {
+export async function runSql<R>(
+  target: Queryable,
+  text: string,
+  values?: readonly unknown[],
+): Promise<SqlResult<R>> {
   if (values !== undefined && values.length > 0) {
     const result = await target.query<R>(text, [...values]);
     return { rows: result.rows, affectedRows: result.affectedRows, command: result.command };

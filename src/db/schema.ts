@@ -137,7 +137,10 @@ export interface EventsTable {
   calendar_id: string;
   google_event_id: string;
   ical_uid: string | null;
-  status: ColumnType<'confirmed' | 'tentative' | 'cancelled', 'confirmed' | 'tentative' | 'cancelled' | undefined>;
+  status: ColumnType<
+    'confirmed' | 'tentative' | 'cancelled',
+    'confirmed' | 'tentative' | 'cancelled' | undefined
+  >;
   title: string | null;
   description: string | null;
   location: string | null;

@@ -52,7 +52,7 @@ export class TokenVerifier {
   static async create(config: Config, clock: Clock, logger: Logger): Promise<TokenVerifier> {
     const auth = config.auth;
     if (auth.mode === 'dev') {
-      const secret = await loadDevSecret(config.dataDir, config.databaseUrl === undefined);
+      const secret = await loadDevSecret(config.dataDir);
       logger.warn('AUTH_MODE=dev: anyone can sign in as a demo user at /auth/dev. For local use only.');
       const hs256: Verification = { kind: 'hs256', key: secret, issuer: DEV_ISSUER, audience: undefined };
       return new TokenVerifier(clock, hs256, undefined, secret);
@@ -60,13 +60,21 @@ export class TokenVerifier {
     const hs256: Verification | undefined =
       auth.secret === undefined
         ? undefined
-        : { kind: 'hs256', key: new TextEncoder().encode(auth.secret), issuer: auth.issuer, audience: auth.audience };
+        : {
+            kind: 'hs256',
+            key: new TextEncoder().encode(auth.secret),
+            issuer: auth.issuer,
+            audience: auth.audience,
+          };
     const jwks: Verification | undefined =
       auth.jwksUrl === undefined
         ? undefined
         : {
             kind: 'jwks',
-            keys: createRemoteJWKSet(new URL(auth.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 }),
+            keys: createRemoteJWKSet(new URL(auth.jwksUrl), {
+              timeoutDuration: 5000,
+              cooldownDuration: 30_000,
+            }),
             issuer: auth.issuer,
             audience: auth.audience,
           };
@@ -83,7 +91,8 @@ export class TokenVerifier {
       throw new UnauthorizedError('Missing bearer token: send "Authorization: Bearer <JWT>"');
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (match?.[1] === undefined) throw new UnauthorizedError('The Authorization header must be "Bearer <JWT>"');
+    if (match?.[1] === undefined)
+      throw new UnauthorizedError('The Authorization header must be "Bearer <JWT>"');
     return this.verify(match[1]);
   }
 
@@ -140,7 +149,10 @@ function authContextFromClaims(payload: JWTPayload): AuthContext {
     throw new UnauthorizedError('Token "sub" claim must be a non-empty user id');
   }
   const tenant: unknown = payload['tenant'];
-  if (tenant !== undefined && (typeof tenant !== 'string' || tenant === '' || tenant.length > MAX_ID_LENGTH)) {
+  if (
+    tenant !== undefined &&
+    (typeof tenant !== 'string' || tenant === '' || tenant.length > MAX_ID_LENGTH)
+  ) {
     throw new UnauthorizedError('Token "tenant" claim must be a non-empty string');
   }
   const name: unknown = payload['name'];
@@ -158,7 +170,8 @@ function translateJoseError(error: unknown, kind: Verification['kind']): unknown
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
     return new UnauthorizedError(`Token claim "${error.claim}" is invalid: ${error.reason}`);
   }
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return new UnauthorizedError('Token algorithm is not allowed');
+  if (error instanceof joseErrors.JOSEAlgNotAllowed)
+    return new UnauthorizedError('Token algorithm is not allowed');
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
     return new UnauthorizedError('Token signature is invalid');
   }
@@ -172,19 +185,23 @@ function translateJoseError(error: unknown, kind: Verification['kind']): unknown
   // Anything else on the JWKS path is the key server failing (network, TLS, bad JSON): not the
   // caller's fault. On the shared-secret path it is a bug and stays a 500.
   if (kind === 'jwks') {
-    return new ServiceUnavailableError('Cannot load the token signing keys (JWKS); try again later', undefined, {
-      cause: error,
-    });
+    return new ServiceUnavailableError(
+      'Cannot load the token signing keys (JWKS); try again later',
+      undefined,
+      {
+        cause: error,
+      },
+    );
   }
   return error;
 }
 
 /**
  * The dev sign-in secret: kept in DATA_DIR (mode 0600) so tokens survive restarts; random per
- * process when the store is in memory.
+ * process when DATA_DIR is ':memory:'.
  */
-async function loadDevSecret(dataDir: string, embeddedStore: boolean): Promise<Uint8Array> {
-  if (path.basename(dataDir) === ':memory:' && embeddedStore) return randomBytes(32);
+async function loadDevSecret(dataDir: string): Promise<Uint8Array> {
+  if (path.basename(dataDir) === ':memory:') return randomBytes(32);
   const file = path.join(dataDir, DEV_SECRET_FILE);
   try {
     return Buffer.from((await readFile(file, 'utf8')).trim(), 'base64url');

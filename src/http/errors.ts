@@ -62,7 +62,12 @@ const CODE_BY_STATUS: Record<number, string> = {
   429: 'rate_limited',
 };
 
-function send(reply: FastifyReply, request: FastifyRequest, status: number, body: Omit<ErrorEnvelope['error'], 'request_id'>) {
+function send(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  status: number,
+  body: Omit<ErrorEnvelope['error'], 'request_id'>,
+) {
   const envelope: ErrorEnvelope = { error: { ...body, request_id: request.id } };
   return reply.status(status).type('application/json; charset=utf-8').send(envelope);
 }
@@ -77,7 +82,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof AppError) {
       const status = statusOfAppError(error);
       if (status >= 500) request.log.warn({ err: error }, 'Dependency failure');
-      if (error instanceof UnauthorizedError) reply.header('www-authenticate', 'Bearer realm="crm-calendar-sync"');
+      if (error instanceof UnauthorizedError)
+        reply.header('www-authenticate', 'Bearer realm="crm-calendar-sync"');
       if (error instanceof RateLimitedError && error.retryAfterSeconds !== undefined) {
         reply.header('retry-after', String(Math.ceil(error.retryAfterSeconds)));
       }
@@ -127,6 +133,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
 }
 
 function describeIssue(issue: { instancePath: string; message?: string | undefined }): string {
-  const where = issue.instancePath === '' ? '' : `${issue.instancePath.replace(/^\//, '').replace(/\//g, '.')}: `;
+  const where =
+    issue.instancePath === '' ? '' : `${issue.instancePath.replace(/^\//, '').replace(/\//g, '.')}: `;
   return `${where}${issue.message ?? 'invalid'}`;
 }

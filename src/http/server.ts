@@ -14,7 +14,7 @@ import {
 import type { AppContext } from '../app.js';
 import { registerAuth } from './auth.js';
 import { registerErrorHandling } from './errors.js';
-import { routeModules } from './routes/index.js';
+import { operationsRouteModules, routeModules } from './routes/index.js';
 
 /** A client-sent request id is reused only if it is short and plain (it ends up in logs). */
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,64}$/;
@@ -36,14 +36,21 @@ function requestId(request: IncomingMessage): string {
  * Builds the HTTP server: Fastify 5 with zod schemas for validation, serialization and the
  * OpenAPI document (/openapi.json, interactive at /docs), request-scoped pino logs, one error
  * handler, Prometheus request metrics, CRM authentication, and every route module.
+ * `operationsOnly` serves just /healthz, /readyz and /metrics (the `worker` role).
  */
-export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
+export async function buildServer(
+  ctx: AppContext,
+  options: { operationsOnly?: boolean } = {},
+): Promise<FastifyInstance> {
   // Typed as Fastify's base logger so the instance is the plain FastifyInstance route plugins expect.
   const loggerInstance: FastifyBaseLogger = ctx.logger;
   const app = Fastify({
     loggerInstance,
     genReqId: requestId,
-    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: isQuietRequest }),
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      disableRequestLogging: isQuietRequest,
+    }),
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -61,6 +68,10 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   registerErrorHandling(app);
+  if (options.operationsOnly === true) {
+    for (const routes of operationsRouteModules) await app.register(routes);
+    return app;
+  }
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody);
   await app.register(fastifySwagger, {
@@ -70,7 +81,9 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
         title: 'CRM Calendar Sync',
         description:
           'Two-way sync between the CRM and Google Calendar. Authenticate with `Authorization: Bearer <JWT>`' +
-          (ctx.config.auth.mode === 'dev' ? ' (in this dev install, get one from POST /auth/dev/token).' : '.'),
+          (ctx.config.auth.mode === 'dev'
+            ? ' (in this dev install, get one from POST /auth/dev/token).'
+            : '.'),
         version: '0.1.0',
       },
       servers: [{ url: ctx.config.publicUrl }],

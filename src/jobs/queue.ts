@@ -92,7 +92,11 @@ export class JobQueue {
    * Enqueues a job; returns its id, or null when a singleton rule dropped it. With `trx` the job
    * row is written inside that transaction: it exists only if the transaction commits.
    */
-  async send<K extends JobName>(name: K, data: JobPayloads[K], options: SendOptions = {}): Promise<string | null> {
+  async send<K extends JobName>(
+    name: K,
+    data: JobPayloads[K],
+    options: SendOptions = {},
+  ): Promise<string | null> {
     this.#assertStarted();
     const { trx, ...sendOptions } = options;
     const db = trx === undefined ? undefined : transactionExecutor(trx);
@@ -106,7 +110,9 @@ export class JobQueue {
     const workOptions = {
       batchSize: options.batchSize ?? 1,
       pollingIntervalSeconds:
-        options.pollingIntervalSeconds ?? this.#settings.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS,
+        options.pollingIntervalSeconds ??
+        this.#settings.pollingIntervalSeconds ??
+        DEFAULT_POLLING_INTERVAL_SECONDS,
       includeMetadata: true as const,
     };
     return this.#boss.work<JobPayloads[K]>(name, workOptions, async (jobs) => {

@@ -33,7 +33,10 @@ export async function applySchedules(
   for (const definition of definitions) await applySchedule(ctx, definition);
 }
 
-async function applySchedule<K extends JobName>(ctx: AppContext, definition: JobDefinition<K>): Promise<void> {
+async function applySchedule<K extends JobName>(
+  ctx: AppContext,
+  definition: JobDefinition<K>,
+): Promise<void> {
   const schedule = definition.schedule?.(ctx.config);
   if (schedule === undefined) {
     await ctx.queue.unschedule(definition.name);

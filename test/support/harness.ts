@@ -6,7 +6,11 @@ import type { Logger } from 'pino';
 import { createApp, type AppContext } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { registerEmulatorClient, startBundledEmulator, type RunningEmulator } from '../../src/embedded-emulator.js';
+import {
+  registerEmulatorClient,
+  startBundledEmulator,
+  type RunningEmulator,
+} from '../../src/embedded-emulator.js';
 import { buildServer } from '../../src/http/server.js';
 import type { JobQueueSettings } from '../../src/jobs/queue.js';
 import { startWorkers } from '../../src/jobs/workers.js';
@@ -122,7 +126,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
           .setIssuedAt(now)
           .setExpirationTime(now + 3600);
         if (config.auth.mode === 'jwt' && config.auth.issuer !== undefined) jwt.setIssuer(config.auth.issuer);
-        if (config.auth.mode === 'jwt' && config.auth.audience !== undefined) jwt.setAudience(config.auth.audience);
+        if (config.auth.mode === 'jwt' && config.auth.audience !== undefined)
+          jwt.setAudience(config.auth.audience);
         return jwt.sign(secret);
       },
       close: cleanup,

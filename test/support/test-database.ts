@@ -29,7 +29,9 @@ export async function createTestDatabase(serverUrl: string): Promise<TestDatabas
   return {
     url: url.toString(),
     drop: async () => {
-      await withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await withAdminClient(serverUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+      );
     },
   };
 }

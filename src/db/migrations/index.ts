@@ -1,5 +1,7 @@
 import type { Migration } from 'kysely';
 import * as initial from './20261124120000_initial.js';
+import * as pullSync from './20261124130000_pull_sync.js';
+import * as eventPush from './20261124140000_event_push.js';
 
 /**
  * Every migration, by name (its timestamped file name). A static map rather than a folder scan, so
@@ -8,4 +10,6 @@ import * as initial from './20261124120000_initial.js';
  */
 export const migrations: Record<string, Migration> = {
   '20261124120000_initial': initial,
+  '20261124130000_pull_sync': pullSync,
+  '20261124140000_event_push': eventPush,
 };

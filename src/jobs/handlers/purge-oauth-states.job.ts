@@ -10,7 +10,10 @@ export const purgeOAuthStatesJob = defineJob({
   schedule: () => ({ cron: '17 * * * *', data: { olderThanHours: 24 } }),
   async handle(ctx, data) {
     const cutoff = new Date(ctx.clock.now().getTime() - data.olderThanHours * 3_600_000);
-    const result = await ctx.db.deleteFrom('oauth_states').where('expires_at', '<', cutoff).executeTakeFirst();
+    const result = await ctx.db
+      .deleteFrom('oauth_states')
+      .where('expires_at', '<', cutoff)
+      .executeTakeFirst();
     const deleted = Number(result.numDeletedRows);
     if (deleted > 0) ctx.logger.info({ deleted }, 'Purged expired OAuth states');
   },

@@ -66,7 +66,8 @@ export class RateLimitedError extends AppError {
 
 /** A dependency (Google, the database) failed or timed out; the caller may retry later. */
 export class UpstreamError extends AppError {
-  readonly code = 'upstream_error';
+  // Typed as string so subclasses can name a more specific code with the same status.
+  readonly code: string = 'upstream_error';
 }
 
 /** The service (or a part of it) is not ready to serve this request. */

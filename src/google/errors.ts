@@ -1,4 +1,4 @@
-import { AppError, RateLimitedError, UpstreamError } from '../errors.js';
+import { AppError, ConflictError, RateLimitedError, UpstreamError } from '../errors.js';
 
 export { RateLimitedError } from '../errors.js';
 
@@ -7,17 +7,20 @@ export { RateLimitedError } from '../errors.js';
  * client libraries: it catches these classes (see https://developers.google.com/calendar/api/guides/errors).
  */
 
-/** The refresh token was revoked or expired (`invalid_grant`): the user must reconnect. */
-export class TokenRevokedError extends AppError {
-  readonly code = 'calendar_reauth_required';
+/**
+ * The refresh token was revoked or expired (`invalid_grant`): the user must reconnect. A conflict
+ * with the connection's state (409), not a fault of the request.
+ */
+export class TokenRevokedError extends ConflictError {
+  override readonly code = 'calendar_reauth_required';
 }
 
 /** Google is down, timing out or answered 5xx: retry later with backoff. */
 export class GoogleUnavailableError extends UpstreamError {}
 
-/** Any other error answer from Google, with its HTTP status and first `reason`. */
-export class GoogleApiError extends AppError {
-  readonly code = 'google_api_error';
+/** Any other error answer from Google, with its HTTP status and first `reason` (502 to our clients). */
+export class GoogleApiError extends UpstreamError {
+  override readonly code = 'google_api_error';
 
   constructor(
     message: string,

@@ -17,7 +17,10 @@ const ctx: MappingContext = {
   calendarTimeZone: 'America/Sao_Paulo',
 };
 
-function event(overrides: calendar_v3.Schema$Event = {}): calendar_v3.Schema$Event {
+/** Overrides may set a field to undefined to remove it from the base event. */
+type EventOverrides = { [K in keyof calendar_v3.Schema$Event]?: calendar_v3.Schema$Event[K] | undefined };
+
+function event(overrides: EventOverrides = {}): calendar_v3.Schema$Event {
   return {
     id: 'evt1',
     etag: '"3181161784712000"',
@@ -31,10 +34,10 @@ function event(overrides: calendar_v3.Schema$Event = {}): calendar_v3.Schema$Eve
     start: { dateTime: '2026-12-07T09:00:00-05:00', timeZone: 'America/New_York' },
     end: { dateTime: '2026-12-07T10:00:00-05:00', timeZone: 'America/New_York' },
     ...overrides,
-  };
+  } as calendar_v3.Schema$Event;
 }
 
-function row(overrides: calendar_v3.Schema$Event = {}, context: MappingContext = ctx): MappedEventRow {
+function row(overrides: EventOverrides = {}, context: MappingContext = ctx): MappedEventRow {
   const mapped = googleEventToRow(event(overrides), context);
   if (mapped.action !== 'upsert') throw new Error('expected an upsert');
   return mapped.row;

@@ -4,6 +4,7 @@ import { createApp, type AppContext } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { seedDemoData } from './crm/index.js';
 import { startBundledEmulator, startEmbeddedEmulator, type RunningEmulator } from './embedded-emulator.js';
+import { syncCli } from './cli/sync.js';
 import { buildServer } from './http/server.js';
 import { applySchedules, startWorkers } from './jobs/workers.js';
 import { createLogger } from './observability/logger.js';
@@ -37,6 +38,7 @@ const roles: Record<string, { describe: string; run: Role }> = {
   },
   migrate: { describe: 'apply database migrations and exit', run: migrate },
   emulator: { describe: 'only the Google Calendar + OAuth emulator, on EMULATOR_PORT', run: emulatorOnly },
+  sync: { describe: "pull a user's calendars now, in the terminal (--user <id>; --help)", run: (c, l) => syncCli(c, l, process.argv.slice(3)) },
 };
 
 async function serve(config: Config, logger: Logger, stoppers: Stopper[]): Promise<'running'> {

@@ -6,6 +6,9 @@ import { createConnectionServices, type ConnectionServices } from './connections
 import type { DatabaseHandle, Db } from './db/database.js';
 import { UsersRepository } from './db/repositories/users.repository.js';
 import type { JobQueue } from './jobs/queue.js';
+import { createPullSyncServices, type PullSyncServices } from './sync/pull/index.js';
+import { createPushSyncServices, type PushSyncServices } from './sync/push/index.js';
+import { createNotificationServices, type NotificationServices } from './notifications/index.js';
 import type { Metrics } from './observability/metrics.js';
 import type { TokenCipher } from './security/token-cipher.js';
 
@@ -25,7 +28,8 @@ export interface ServiceDeps {
  * The service objects routes and jobs call. Each module adds its service here and builds it in
  * createServices, so the whole object graph is composed in one place.
  */
-export interface Services extends ConnectionServices {
+export interface Services
+  extends ConnectionServices, PullSyncServices, PushSyncServices, NotificationServices {
   users: UsersRepository;
   crm: CrmService;
   activities: ActivityService;
@@ -33,10 +37,28 @@ export interface Services extends ConnectionServices {
 
 export function createServices(deps: ServiceDeps): Services {
   const users = new UsersRepository(deps.db, deps.clock);
+  const connectionServices = createConnectionServices({ ...deps, users });
+  const activities = new ActivityService(deps);
+  const notifications = createNotificationServices(deps);
+  const pull = createPullSyncServices({
+    ...deps,
+    google: connectionServices.google,
+    connections: connectionServices.connections,
+    activities,
+    reminders: notifications.notifications,
+  });
   return {
-    ...createConnectionServices({ ...deps, users }),
+    ...connectionServices,
     users,
     crm: new CrmService(deps),
-    activities: new ActivityService(deps),
+    activities,
+    ...pull,
+    ...notifications,
+    ...createPushSyncServices({
+      ...deps,
+      activities,
+      calendarApi: pull.calendarApi,
+      reminders: notifications.notifications,
+    }),
   };
 }

@@ -147,6 +147,8 @@ export class ConnectService {
       }
       // Same transaction: the connection and its first sync commit together (outbox).
       await queue.send('calendar.initial-sync', { connectionId: row.id, ...owner }, { trx });
+      // CRM changes that waited for this (re)connection are pushed now.
+      await queue.send('event.push-resume', { connectionId: row.id, ...owner }, { trx });
       return toConnection(row);
     });
   }

@@ -42,6 +42,8 @@ export class JobQueue {
   readonly #metrics: Metrics;
   readonly #settings: JobQueueSettings;
   readonly #queues = new Set<string>();
+  /** Ids of the workers this process runs, per queue (for wake()). */
+  readonly #workers = new Map<string, string[]>();
   #started = false;
   #stopping = false;
 
@@ -115,7 +117,7 @@ export class JobQueue {
         DEFAULT_POLLING_INTERVAL_SECONDS,
       includeMetadata: true as const,
     };
-    return this.#boss.work<JobPayloads[K]>(name, workOptions, async (jobs) => {
+    const workerId = await this.#boss.work<JobPayloads[K]>(name, workOptions, async (jobs) => {
       const failures: { id: string; error: unknown }[] = [];
       await Promise.all(
         jobs.map(async (job) => {
@@ -128,6 +130,17 @@ export class JobQueue {
         await this.#boss.fail(name, id, serializeJobError(error));
       }
     });
+    this.#workers.set(name, [...(this.#workers.get(name) ?? []), workerId]);
+    return workerId;
+  }
+
+  /**
+   * Wakes this process's workers of `name` so that a job just committed is fetched now instead of
+   * at the next poll (pg-boss polls every half second at best). A no-op where no worker runs.
+   */
+  wake(name: JobName): void {
+    if (!this.started) return;
+    for (const id of this.#workers.get(name) ?? []) this.#boss.notifyWorker(id);
   }
 
   /** Creates or replaces the cron schedule of `name` (UTC, minute granularity). */

@@ -1,0 +1,164 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { ConnectionRef, Owner } from '../connections/connection.types.js';
+import type { CalendarRow } from '../db/schema.js';
+import { NotFoundError, PreconditionFailedError } from '../errors.js';
+import type { CalendarApi } from '../google/calendar-api.js';
+import type { JobQueue } from '../jobs/queue.js';
+import type { CalendarListEntry, CalendarsRepository } from './calendars.repository.js';
+import type { ChannelService } from './channels/channel.service.js';
+import { enqueuePull } from './pull/enqueue-pull.js';
+import type { CalendarRef } from './pull/pull.types.js';
+
+export interface CalendarsServiceDeps {
+  calendars: CalendarsRepository;
+  api: CalendarApi;
+  channels: ChannelService;
+  queue: JobQueue;
+  clock: Clock;
+  logger: Logger;
+  /** The owner's connection and whether it is active. */
+  findConnection: (owner: Owner) => Promise<{ ref: ConnectionRef; active: boolean } | undefined>;
+}
+
+/** What selecting or deselecting did. */
+export interface SelectionResult {
+  calendar: CalendarRow;
+  /** Events removed from the CRM by a deselect. */
+  eventsDeleted: number;
+  /** A pull was queued (select). */
+  pullQueued: boolean;
+}
+
+/**
+ * The user's Google calendars and which of them sync. The primary calendar syncs by default;
+ * selecting a calendar opens its push channel and pulls it; deselecting stops its channel and
+ * removes its events from the CRM.
+ */
+export class CalendarsService {
+  constructor(private readonly deps: CalendarsServiceDeps) {}
+
+  async list(owner: Owner): Promise<CalendarRow[]> {
+    return this.deps.calendars.listForOwner(owner);
+  }
+
+  /** Selected calendars of every active connection, in id order after `after` (the scheduled pulls). */
+  async selectedOfActiveConnections(after: string | null, limit: number): Promise<CalendarRow[]> {
+    return this.deps.calendars.selectedOfActiveConnections(after, limit);
+  }
+
+  /** The selected calendars of the owner's active connection; PreconditionFailedError without one. */
+  async selectedForSync(owner: Owner): Promise<CalendarRow[]> {
+    return this.deps.calendars.selected(await this.activeConnection(owner));
+  }
+
+  /** Reads the owner's calendar list from Google again; PreconditionFailedError without an active connection. */
+  async refresh(owner: Owner): Promise<CalendarRow[]> {
+    const connection = await this.activeConnection(owner);
+    return this.refreshCalendarList(connection);
+  }
+
+  private async activeConnection(owner: Owner): Promise<ConnectionRef> {
+    const connection = await this.deps.findConnection(owner);
+    if (connection === undefined) throw new PreconditionFailedError('Google Calendar is not connected');
+    if (!connection.active) {
+      throw new PreconditionFailedError(
+        'The Google Calendar connection needs to be reconnected before it can sync',
+      );
+    }
+    return connection.ref;
+  }
+
+  /**
+   * The first sync of a connection (after every consent): reads the calendar list, stores it,
+   * opens a push channel on every selected calendar and queues their pulls.
+   */
+  async initialSync(connection: ConnectionRef): Promise<{ calendars: number; selected: number }> {
+    const rows = await this.refreshCalendarList(connection);
+    const selected = rows.filter((row) => row.selected);
+    for (const calendar of selected) {
+      await this.openChannelQuietly(calendar);
+      await enqueuePull(this.deps.queue, refOf(calendar), 'initial');
+    }
+    this.deps.logger.info(
+      { connectionId: connection.id, calendars: rows.length, selected: selected.length },
+      'Initial sync started',
+    );
+    return { calendars: rows.length, selected: selected.length };
+  }
+
+  /**
+   * Stores the user's calendar list (`calendarList.list`, every page). Calendars that left the
+   * list are deselected (channel stopped, events removed) and forgotten.
+   */
+  async refreshCalendarList(connection: ConnectionRef): Promise<CalendarRow[]> {
+    const entries = (await this.deps.api.listCalendars(connection)).flatMap((entry): CalendarListEntry[] =>
+      typeof entry.id === 'string' && entry.id !== '' && entry.deleted !== true
+        ? [
+            {
+              googleCalendarId: entry.id,
+              summary: entry.summaryOverride ?? entry.summary ?? null,
+              timeZone: entry.timeZone ?? null,
+              primary: entry.primary === true,
+              accessRole: entry.accessRole ?? null,
+              defaultReminders: (entry.defaultReminders ?? []).flatMap((r) =>
+                (r.method === 'email' || r.method === 'popup') && typeof r.minutes === 'number'
+                  ? [{ method: r.method, minutes: r.minutes }]
+                  : [],
+              ),
+            },
+          ]
+        : [],
+    );
+    const rows = await this.deps.calendars.upsertList(connection, entries, this.deps.clock.now());
+    const gone = await this.deps.calendars.notIn(
+      connection,
+      entries.map((entry) => entry.googleCalendarId),
+    );
+    for (const calendar of gone) {
+      await this.deps.channels.close(calendar, { connectionActive: true });
+      await this.deps.calendars.delete(refOf(calendar));
+      this.deps.logger.info({ calendarId: calendar.id }, 'Calendar left the Google calendar list; removed');
+    }
+    return rows;
+  }
+
+  /** Selects (channel opened, pull queued) or deselects (channel stopped, events removed) a calendar. */
+  async setSelected(ref: CalendarRef, selected: boolean): Promise<SelectionResult> {
+    const current = await this.deps.calendars.find(ref);
+    if (current === undefined) throw new NotFoundError(`No calendar ${ref.calendarId}`);
+    const connection = await this.deps.findConnection(ref);
+    const active = connection?.active === true && connection.ref.id === current.connection_id;
+    const now = this.deps.clock.now();
+    if (!selected) {
+      await this.deps.channels.close(current, { connectionActive: active });
+      const result = await this.deps.calendars.deselect(ref, now);
+      if (result === undefined) throw new NotFoundError(`No calendar ${ref.calendarId}`);
+      this.deps.logger.info({ ...ref, eventsDeleted: result.eventsDeleted }, 'Calendar deselected');
+      return { calendar: result.calendar, eventsDeleted: result.eventsDeleted, pullQueued: false };
+    }
+    const calendar = await this.deps.calendars.select(ref, now);
+    if (calendar === undefined) throw new NotFoundError(`No calendar ${ref.calendarId}`);
+    if (!active) return { calendar, eventsDeleted: 0, pullQueued: false };
+    if (calendar.channel_id === null) await this.openChannelQuietly(calendar);
+    const pullQueued = await enqueuePull(this.deps.queue, ref, 'select');
+    this.deps.logger.info({ ...ref }, 'Calendar selected');
+    return { calendar: (await this.deps.calendars.find(ref)) ?? calendar, eventsDeleted: 0, pullQueued };
+  }
+
+  /** A missing channel is not fatal: the renewal job opens it later and the schedule covers the gap. */
+  private async openChannelQuietly(calendar: CalendarRow): Promise<void> {
+    try {
+      await this.deps.channels.open(calendar);
+    } catch (error) {
+      this.deps.logger.warn(
+        { calendarId: calendar.id, error: error instanceof Error ? error.message : String(error) },
+        'Could not open a push channel; the renewal job retries it',
+      );
+    }
+  }
+}
+
+export function refOf(calendar: CalendarRow): CalendarRef {
+  return { tenantId: calendar.tenant_id, userId: calendar.user_id, calendarId: calendar.id };
+}

@@ -1,0 +1,165 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { CalendarRow, Database } from '../../db/schema.js';
+import type { CalendarRef } from './pull.types.js';
+import './pull.schema.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+/**
+ * The sync bookkeeping of `calendars` rows: the pull lease, the sync token, full-sync progress and
+ * the per-calendar status. Every statement is scoped by tenant, user and calendar id.
+ */
+export class CalendarSyncRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  private scoped(db: Executor, ref: CalendarRef) {
+    return db
+      .updateTable('calendars')
+      .where('id', '=', ref.calendarId)
+      .where('tenant_id', '=', ref.tenantId)
+      .where('user_id', '=', ref.userId);
+  }
+
+  async find(ref: CalendarRef, db: Executor = this.db): Promise<CalendarRow | undefined> {
+    return db
+      .selectFrom('calendars')
+      .selectAll()
+      .where('id', '=', ref.calendarId)
+      .where('tenant_id', '=', ref.tenantId)
+      .where('user_id', '=', ref.userId)
+      .executeTakeFirst();
+  }
+
+  /** Records that a pull was asked for; a running pull sees it before it lets go of the lease. */
+  async markRequested(ref: CalendarRef, now: Date): Promise<void> {
+    await this.scoped(this.db, ref).set({ pull_requested_at: now }).execute();
+  }
+
+  /**
+   * Takes the calendar's pull lease when nobody holds a live one, in one conditional UPDATE (so
+   * two processes cannot both win), and clears the request mark: the pull about to run covers it.
+   */
+  async acquireLease(
+    ref: CalendarRef,
+    owner: string,
+    now: Date,
+    until: Date,
+  ): Promise<CalendarRow | undefined> {
+    return this.scoped(this.db, ref)
+      .set({ pull_lease_owner: owner, pull_lease_until: until, pull_requested_at: null })
+      .where((eb) => eb.or([eb('pull_lease_until', 'is', null), eb('pull_lease_until', '<', now)]))
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /** Extends a lease this owner still holds; false when it was lost (expired and taken by another). */
+  async extendLease(ref: CalendarRef, owner: string, until: Date): Promise<boolean> {
+    const result = await this.scoped(this.db, ref)
+      .set({ pull_lease_until: until })
+      .where('pull_lease_owner', '=', owner)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Lets go of the lease unless a pull was requested meanwhile. Returns 'released', 'requested'
+   * (the lease is kept and the mark cleared: run one more round) or 'lost'.
+   */
+  async releaseUnlessRequested(
+    ref: CalendarRef,
+    owner: string,
+    until: Date,
+  ): Promise<'released' | 'requested' | 'lost'> {
+    const released = await this.scoped(this.db, ref)
+      .set({ pull_lease_owner: null, pull_lease_until: null })
+      .where('pull_lease_owner', '=', owner)
+      .where('pull_requested_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(released.numUpdatedRows) > 0) return 'released';
+    const again = await this.scoped(this.db, ref)
+      .set({ pull_requested_at: null, pull_lease_until: until })
+      .where('pull_lease_owner', '=', owner)
+      .executeTakeFirst();
+    return Number(again.numUpdatedRows) > 0 ? 'requested' : 'lost';
+  }
+
+  /** Lets go of the lease whatever happened (after a failure); a pending request mark stays. */
+  async releaseLease(ref: CalendarRef, owner: string): Promise<void> {
+    await this.scoped(this.db, ref)
+      .set({ pull_lease_owner: null, pull_lease_until: null })
+      .where('pull_lease_owner', '=', owner)
+      .execute();
+  }
+
+  async markSyncing(ref: CalendarRef, now: Date): Promise<void> {
+    await this.scoped(this.db, ref).set({ sync_status: 'syncing', updated_at: now }).execute();
+  }
+
+  async markSynced(ref: CalendarRef, now: Date): Promise<void> {
+    await this.scoped(this.db, ref)
+      .set({ sync_status: 'idle', last_sync_at: now, last_error: null, updated_at: now })
+      .execute();
+  }
+
+  async markFailed(ref: CalendarRef, message: string, now: Date): Promise<void> {
+    await this.scoped(this.db, ref)
+      .set({ sync_status: 'error', last_error: message, updated_at: now })
+      .execute();
+  }
+
+  /** Google refused the sync token (410): the next listing is a full one from the first page. */
+  async dropSyncToken(ref: CalendarRef, now: Date): Promise<void> {
+    await this.scoped(this.db, ref)
+      .set({ sync_token: null, full_sync_page_token: null, updated_at: now })
+      .execute();
+  }
+
+  /** Starts a new full listing: a new generation, its start time, no token and no page reached yet. */
+  async beginFullSync(ref: CalendarRef, now: Date, db: Executor = this.db): Promise<number> {
+    const row = await this.scoped(db, ref)
+      .set((eb) => ({
+        full_sync_generation: eb('full_sync_generation', '+', 1),
+        full_sync_started_at: now,
+        full_sync_page_token: null,
+        sync_token: null,
+        updated_at: now,
+      }))
+      .returning('full_sync_generation')
+      .executeTakeFirstOrThrow();
+    return row.full_sync_generation;
+  }
+
+  /** Records the next page of the full listing (in the transaction that stored the page before it). */
+  async saveFullSyncProgress(db: Executor, ref: CalendarRef, pageToken: string): Promise<void> {
+    await this.scoped(db, ref).set({ full_sync_page_token: pageToken }).execute();
+  }
+
+  /** Stores the sync token of a finished listing (in the transaction of its last page). */
+  async saveSyncToken(
+    db: Executor,
+    ref: CalendarRef,
+    syncToken: string,
+    now: Date,
+    options: { fullSync: boolean },
+  ): Promise<void> {
+    await this.scoped(db, ref)
+      .set({
+        sync_token: syncToken,
+        full_sync_page_token: null,
+        ...(options.fullSync ? { last_full_sync_at: now } : {}),
+        updated_at: now,
+      })
+      .execute();
+  }
+
+  /** connections.last_sync_at: when any of the connection's calendars last finished a pull. */
+  async touchConnection(connectionId: string, ref: CalendarRef, now: Date): Promise<void> {
+    await this.db
+      .updateTable('connections')
+      .set({ last_sync_at: now })
+      .where('id', '=', connectionId)
+      .where('tenant_id', '=', ref.tenantId)
+      .where('user_id', '=', ref.userId)
+      .execute();
+  }
+}

@@ -1,0 +1,142 @@
+import type { EventRow, StoredAttendee } from '../../db/schema.js';
+import {
+  CRM_PROPERTY,
+  crmEventToGoogle,
+  snapshotOf,
+  type CrmEventFields,
+  type MergeFields,
+} from '../../google/event-mapping.js';
+import type { EventAttendeeInput, EventTiming } from '../event-input.js';
+import type { EventFields } from '../event-input.js';
+import { fieldEqual, MERGE_FIELDS, type MergeField } from '../merge.js';
+import { isValidTimeZone } from '../time.js';
+import './push.schema.js';
+
+/**
+ * Conversions between an `events` row and the shapes the push needs: the CRM's fields for
+ * Google (CrmEventFields), the normalized merge view (MergeFields) and the input-side EventFields
+ * that applyEventPatch works on.
+ */
+
+/** The zone an event is written in: its own, else its calendar's, else UTC (Google's own fallback). */
+export function eventZone(row: Pick<EventRow, 'time_zone'>, calendarTimeZone: string | null): string {
+  if (row.time_zone !== null && isValidTimeZone(row.time_zone)) return row.time_zone;
+  if (calendarTimeZone !== null && isValidTimeZone(calendarTimeZone)) return calendarTimeZone;
+  return 'UTC';
+}
+
+/** Whether the row wants a Meet conference: the CRM's pending request, else what Google has. */
+export function wantsConference(row: Pick<EventRow, 'conference_requested' | 'meet_link'>): boolean {
+  return row.conference_requested ?? row.meet_link !== null;
+}
+
+/** The row as the CRM would write it to Google. */
+export function rowToCrmFields(row: EventRow, calendarTimeZone: string | null): CrmEventFields {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    googleEventId: row.google_event_id,
+    title: row.title,
+    description: row.description,
+    location: row.location,
+    allDay: row.all_day,
+    startAt: row.start_at,
+    endAt: row.end_at,
+    startDate: row.start_date,
+    endDate: row.end_date,
+    timeZone: eventZone(row, calendarTimeZone),
+    attendees: (row.attendees ?? []).map((a) => ({
+      email: a.email,
+      name: a.name ?? null,
+      optional: a.optional === true,
+      status: a.status,
+    })),
+    reminders: row.reminders,
+    recurrence: row.recurrence,
+    conference: wantsConference(row),
+    entity:
+      row.entity_type !== null && row.entity_id !== null
+        ? { type: row.entity_type, id: row.entity_id }
+        : null,
+    status: row.status,
+  };
+}
+
+/** The CRM side of a three-way merge, normalized exactly like Google's side (snapshotOf). */
+export function localMergeFields(row: EventRow, calendarTimeZone: string | null): MergeFields {
+  return snapshotOf(crmEventToGoogle(rowToCrmFields(row, calendarTimeZone)), { calendarTimeZone });
+}
+
+/** Merge fields whose value differs between `a` and `b`. */
+export function changedFields(a: MergeFields, b: MergeFields): MergeField[] {
+  return MERGE_FIELDS.filter((field) => !fieldEqual(field, a[field], b[field]));
+}
+
+/**
+ * The private extended properties that link the Google event to the CRM (see crmEventToGoogle).
+ * An unlinked event names the link keys with null: Google's patch removes keys set to null.
+ */
+export function crmPrivateProperties(row: EventRow): Record<string, string | null> {
+  const linked = row.entity_type !== null && row.entity_id !== null;
+  return {
+    [CRM_PROPERTY.eventId]: row.id,
+    [CRM_PROPERTY.tenant]: row.tenant_id,
+    [CRM_PROPERTY.entityType]: linked ? row.entity_type : null,
+    [CRM_PROPERTY.entityId]: linked ? row.entity_id : null,
+  };
+}
+
+/** The row's timing as event-input sees it. */
+export function rowTiming(row: EventRow, calendarTimeZone: string | null): EventTiming {
+  return {
+    allDay: row.all_day,
+    startAt: row.start_at,
+    endAt: row.end_at,
+    startDate: row.start_date,
+    endDate: row.end_date,
+    timeZone: eventZone(row, calendarTimeZone),
+  };
+}
+
+/** The row as event-input's EventFields (what applyEventPatch patches). */
+export function rowToEventFields(row: EventRow, calendarTimeZone: string | null): EventFields {
+  return {
+    ...rowTiming(row, calendarTimeZone),
+    title: row.title ?? '',
+    description: row.description,
+    location: row.location,
+    attendees: (row.attendees ?? []).map((a) => ({
+      email: a.email,
+      name: a.name ?? null,
+      optional: a.optional === true,
+    })),
+    reminders: row.reminders ?? { use_default: true, overrides: [] },
+    recurrence: row.recurrence,
+    conference: wantsConference(row),
+    entity:
+      row.entity_type !== null && row.entity_id !== null
+        ? { type: row.entity_type, id: row.entity_id }
+        : null,
+  };
+}
+
+/**
+ * The stored attendee list for a new guest list: people already on the event keep their response
+ * and markers (organizer, self); new people have not answered yet.
+ */
+export function storedAttendees(
+  next: readonly EventAttendeeInput[],
+  current: readonly StoredAttendee[] = [],
+): StoredAttendee[] {
+  const known = new Map(current.map((a) => [a.email.trim().toLowerCase(), a]));
+  return next.map((input) => {
+    const existing = known.get(input.email.toLowerCase());
+    const attendee: StoredAttendee = { email: input.email, status: existing?.status ?? 'needsAction' };
+    if (input.name !== null) attendee.name = input.name;
+    else if (existing?.name !== undefined) attendee.name = existing.name;
+    if (input.optional) attendee.optional = true;
+    if (existing?.organizer === true) attendee.organizer = true;
+    if (existing?.self === true) attendee.self = true;
+    return attendee;
+  });
+}

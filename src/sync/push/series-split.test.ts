@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { EventRow } from '../../db/schema.js';
+import type { Instance } from '../recurrence.js';
+import { combinedSendUpdates } from './event-rows.js';
+import {
+  continuationRecurrence,
+  isFirstOccurrence,
+  seriesTimingFromOccurrence,
+  truncateRecurrence,
+} from './series-split.js';
+
+const master = {
+  google_event_id: 'abc123',
+  all_day: false,
+  // Mondays 09:00 New York (14:00 UTC in winter).
+  start_at: new Date('2031-02-03T14:00:00Z'),
+  end_at: new Date('2031-02-03T15:00:00Z'),
+  start_date: null,
+  end_date: null,
+  time_zone: 'America/New_York',
+  recurrence: ['RRULE:FREQ=WEEKLY;COUNT=6', 'EXDATE;TZID=America/New_York:20310217T090000'],
+} as unknown as EventRow;
+
+function occurrence(start: string): Instance {
+  const at = new Date(start);
+  return {
+    id: `abc123_${start.replace(/[-:]/g, '').replace('.000', '')}`,
+    recurringEventId: 'abc123',
+    originalStartAt: at,
+    originalStartDate: null,
+    allDay: false,
+    startAt: at,
+    endAt: new Date(at.getTime() + 3_600_000),
+    startDate: null,
+    endDate: null,
+    exception: null,
+  };
+}
+
+describe('splitting a series ("this and following")', () => {
+  it('ends the rules one second before the occurrence, in UTC, replacing COUNT', () => {
+    expect(truncateRecurrence(master.recurrence ?? [], occurrence('2031-02-24T14:00:00Z'))).toEqual([
+      'RRULE:FREQ=WEEKLY;UNTIL=20310224T135959Z',
+      'EXDATE;TZID=America/New_York:20310217T090000',
+    ]);
+  });
+
+  it('ends all-day series on the day before', () => {
+    const day: Instance = {
+      ...occurrence('2031-02-24T14:00:00Z'),
+      originalStartAt: null,
+      originalStartDate: '2031-03-01',
+      allDay: true,
+    };
+    expect(truncateRecurrence(['RRULE:FREQ=DAILY'], day)).toEqual(['RRULE:FREQ=DAILY;UNTIL=20310228']);
+  });
+
+  it('continues with the occurrences left of a COUNT (an excluded date still counts as one of the rule)', () => {
+    // Occurrences before the 4th Monday: Feb 3 and 10 (Feb 17 is excluded).
+    expect(continuationRecurrence(master, occurrence('2031-02-24T14:00:00Z'))).toEqual([
+      'RRULE:FREQ=WEEKLY;COUNT=4',
+      'EXDATE;TZID=America/New_York:20310217T090000',
+    ]);
+    expect(
+      continuationRecurrence(
+        { ...master, recurrence: ['RRULE:FREQ=WEEKLY;UNTIL=20311231T000000Z'] },
+        occurrence('2031-02-24T14:00:00Z'),
+      ),
+    ).toEqual(['RRULE:FREQ=WEEKLY;UNTIL=20311231T000000Z']);
+  });
+
+  it('knows the first occurrence', () => {
+    expect(isFirstOccurrence(master, occurrence('2031-02-03T14:00:00Z'))).toBe(true);
+    expect(isFirstOccurrence(master, occurrence('2031-02-10T14:00:00Z'))).toBe(false);
+  });
+
+  it('moves a series by the new time of one occurrence, on the wall clock', () => {
+    // The 2031-03-10 occurrence (after the DST change) moved to 11:00 New York.
+    const moved = seriesTimingFromOccurrence(master, occurrence('2031-03-10T13:00:00Z'), {
+      allDay: false,
+      startAt: new Date('2031-03-10T15:00:00Z'),
+      endAt: new Date('2031-03-10T15:30:00Z'),
+      startDate: null,
+      endDate: null,
+      timeZone: 'America/New_York',
+    });
+    // Back on the first date, still 11:00 local (16:00 UTC in winter), 30 minutes long.
+    expect(moved.startAt?.toISOString()).toBe('2031-02-03T16:00:00.000Z');
+    expect(moved.endAt?.toISOString()).toBe('2031-02-03T16:30:00.000Z');
+  });
+});
+
+describe('collapsed pushes', () => {
+  it('keep the broadest sendUpdates of the changes not pushed yet', () => {
+    const pending = { sync_state: 'pending', push_send_updates: 'all' } as EventRow;
+    const synced = { sync_state: 'synced', push_send_updates: null } as EventRow;
+    expect(combinedSendUpdates(pending, 'none')).toBe('all');
+    expect(combinedSendUpdates({ ...pending, push_send_updates: 'none' }, 'externalOnly')).toBe(
+      'externalOnly',
+    );
+    expect(combinedSendUpdates(synced, 'none')).toBe('none');
+    expect(combinedSendUpdates(null, 'all')).toBe('all');
+  });
+});

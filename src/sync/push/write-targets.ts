@@ -1,0 +1,199 @@
+import type { Owner } from '../../connections/connection.types.js';
+import type { Db } from '../../db/database.js';
+import type { CalendarRow, ConnectionRow, EventRow, StoredReminders } from '../../db/schema.js';
+import { NotFoundError } from '../../errors.js';
+import { instanceItemId, parseEventItemId } from '../event-view.js';
+import {
+  CalendarNotConnectedError,
+  CalendarReadOnlyError,
+  CalendarReauthRequiredError,
+  UnknownCalendarError,
+} from '../events-write.errors.js';
+import { expandSeries, type Instance } from '../recurrence.js';
+import { addDays, dateStartInstant, parseTimeValue } from '../time.js';
+import { eventZone } from './event-fields.js';
+import './push.schema.js';
+
+/** What a write addresses: a stored event (single, series, occurrence row) or a plain occurrence of a series. */
+export type WriteTarget =
+  | { kind: 'event'; row: EventRow }
+  | {
+      kind: 'occurrence';
+      master: EventRow;
+      /** The occurrence's own row, when it already has one (it was modified or cancelled before). */
+      exception: EventRow | null;
+      instance: Instance;
+    };
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const WRITABLE_ROLES = new Set(['owner', 'writer']);
+
+/** Looks up what event writes need: the connection, the calendar, the addressed event. */
+export class WriteTargets {
+  constructor(private readonly db: Db) {}
+
+  /** The user's connection, which must be active (else 409 with a code saying what to do). */
+  async activeConnection(owner: Owner): Promise<ConnectionRow> {
+    const connection = await this.db
+      .selectFrom('connections')
+      .selectAll()
+      .where('tenant_id', '=', owner.tenantId)
+      .where('user_id', '=', owner.userId)
+      .where('provider', '=', 'google')
+      .executeTakeFirst();
+    if (connection === undefined || connection.status === 'disconnected')
+      throw new CalendarNotConnectedError();
+    if (connection.status === 'reauth_required') throw new CalendarReauthRequiredError();
+    return connection;
+  }
+
+  /**
+   * A calendar of the connection the user may write to: 'primary', a CRM calendar id, or a Google
+   * calendar id. 400 invalid_calendar when it is not the user's, 403 calendar_read_only without write access.
+   */
+  async writableCalendar(owner: Owner, connectionId: string, key: string): Promise<CalendarRow> {
+    let query = this.db
+      .selectFrom('calendars')
+      .selectAll()
+      .where('tenant_id', '=', owner.tenantId)
+      .where('user_id', '=', owner.userId)
+      .where('connection_id', '=', connectionId);
+    if (key === 'primary') query = query.where('is_primary', '=', true);
+    else if (UUID_RE.test(key))
+      query = query.where((eb) =>
+        eb.or([eb('id', '=', key.toLowerCase()), eb('google_calendar_id', '=', key)]),
+      );
+    else query = query.where('google_calendar_id', '=', key);
+    const calendar = await query.executeTakeFirst();
+    if (calendar === undefined) throw new UnknownCalendarError(key);
+    assertWritable(calendar, key);
+    return calendar;
+  }
+
+  /** The calendar of an existing event, which must still be writable. */
+  async calendarOf(row: EventRow): Promise<CalendarRow> {
+    const calendar = await this.db
+      .selectFrom('calendars')
+      .selectAll()
+      .where('id', '=', row.calendar_id)
+      .executeTakeFirstOrThrow();
+    assertWritable(calendar, calendar.google_calendar_id);
+    return calendar;
+  }
+
+  /** The user's own default reminders, if set. */
+  async defaultReminders(owner: Owner): Promise<StoredReminders['overrides'] | undefined> {
+    const user = await this.db
+      .selectFrom('users')
+      .select('default_reminders')
+      .where('tenant_id', '=', owner.tenantId)
+      .where('id', '=', owner.userId)
+      .executeTakeFirst();
+    return user?.default_reminders ?? undefined;
+  }
+
+  /** The event or occurrence an API id names, among the user's live events; 404 otherwise. */
+  async resolve(owner: Owner, apiId: string): Promise<WriteTarget> {
+    const parsed = parseEventItemId(apiId);
+    if (parsed === null) throw notFound(apiId);
+    if (parsed.kind === 'row') {
+      const row = await this.findRow(owner, parsed.rowId);
+      if (row === undefined) throw notFound(apiId);
+      if (row.recurring_event_id === null) return { kind: 'event', row };
+      const master = await this.findMaster(row);
+      if (master === undefined) return { kind: 'event', row };
+      return { kind: 'occurrence', master, exception: row, instance: exceptionInstance(master, row) };
+    }
+    const master = await this.findRow(owner, parsed.masterRowId);
+    if (master === undefined || master.recurrence === null) throw notFound(apiId);
+    const exception = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('calendar_id', '=', master.calendar_id)
+      .where('google_event_id', '=', parsed.instanceGoogleId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (exception !== undefined) {
+      if (exception.status === 'cancelled') throw notFound(apiId);
+      return { kind: 'occurrence', master, exception, instance: exceptionInstance(master, exception) };
+    }
+    const instance = plainOccurrence(master, parsed.instanceGoogleId);
+    if (instance === undefined) throw notFound(apiId);
+    return { kind: 'occurrence', master, exception: null, instance };
+  }
+
+  /** The API id of a stored row: its uuid, or `<series id>:<occurrence id>` for an occurrence row. */
+  async itemIdOf(row: EventRow): Promise<string> {
+    if (row.recurring_event_id === null) return row.id;
+    const master = await this.findMaster(row);
+    return master === undefined ? row.id : instanceItemId(master.id, row.google_event_id);
+  }
+
+  private async findRow(owner: Owner, id: string): Promise<EventRow | undefined> {
+    const row = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('id', '=', id)
+      .where('tenant_id', '=', owner.tenantId)
+      .where('user_id', '=', owner.userId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return row?.status === 'cancelled' ? undefined : row;
+  }
+
+  private async findMaster(row: EventRow): Promise<EventRow | undefined> {
+    return this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('calendar_id', '=', row.calendar_id)
+      .where('google_event_id', '=', row.recurring_event_id as string)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+  }
+}
+
+function notFound(id: string): NotFoundError {
+  return new NotFoundError(`No event ${id}`);
+}
+
+function assertWritable(calendar: CalendarRow, key: string): void {
+  if (calendar.access_role !== null && !WRITABLE_ROLES.has(calendar.access_role)) {
+    throw new CalendarReadOnlyError(key);
+  }
+}
+
+/** The occurrence an exception row stands for, at the exception's own times. */
+function exceptionInstance(master: EventRow, row: EventRow): Instance {
+  return {
+    id: row.google_event_id,
+    recurringEventId: master.google_event_id,
+    originalStartAt: row.original_start_at,
+    originalStartDate: row.original_start_date,
+    allDay: row.all_day,
+    startAt: row.start_at,
+    endAt: row.end_at,
+    startDate: row.start_date,
+    endDate: row.end_date,
+    exception: null,
+  };
+}
+
+/** The plain occurrence `<master id>_<original start>` of a series, if the series has it. */
+function plainOccurrence(master: EventRow, instanceId: string): Instance | undefined {
+  const prefix = `${master.google_event_id}_`;
+  if (!instanceId.startsWith(prefix)) return undefined;
+  const suffix = instanceId.slice(prefix.length);
+  const compact = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z)?$/.exec(suffix);
+  if (compact === null) return undefined;
+  const [, y, mo, d, h, mi, s] = compact;
+  const zone = eventZone(master, null);
+  const parsed = parseTimeValue(h === undefined ? `${y}-${mo}-${d}` : `${y}-${mo}-${d}T${h}:${mi}:${s}Z`);
+  if (parsed === null || parsed.kind === 'wall') return undefined;
+  const from = parsed.kind === 'date' ? dateStartInstant(parsed.date, zone) : parsed.instant;
+  const to =
+    parsed.kind === 'date'
+      ? dateStartInstant(addDays(parsed.date, 1), zone)
+      : new Date(parsed.instant.getTime() + 1);
+  const instances = expandSeries(master, [], { from, to }, { maxInstances: 50 });
+  return instances.find((instance) => instance.id === instanceId);
+}

@@ -70,7 +70,11 @@ export async function measurePushPropagation(
     for (let i = 0; i < changes; i++) {
       const title = `Changed ${i}`;
       const started = performance.now();
-      await google.events.patch({ calendarId: 'primary', eventId: ids[i % ids.length] as string, requestBody: { summary: title } });
+      await google.events.patch({
+        calendarId: 'primary',
+        eventId: ids[i % ids.length] as string,
+        requestBody: { summary: title },
+      });
       for (;;) {
         const res = await bench.app!.inject({
           method: 'GET',
@@ -141,8 +145,10 @@ export async function simulateBaseline(
   const span = Math.ceil(changes / 4) * interval;
   const start = clockNow;
   const timeline: { at: number; kind: 'change' | 'poll'; index: number }[] = [];
-  for (let i = 0; i < changes; i++) timeline.push({ at: start + Math.random() * span, kind: 'change', index: i });
-  for (let k = 1; k * interval <= span + interval; k++) timeline.push({ at: start + k * interval, kind: 'poll', index: k });
+  for (let i = 0; i < changes; i++)
+    timeline.push({ at: start + Math.random() * span, kind: 'change', index: i });
+  for (let k = 1; k * interval <= span + interval; k++)
+    timeline.push({ at: start + k * interval, kind: 'poll', index: k });
   timeline.sort((a, b) => a.at - b.at || (a.kind === 'change' ? -1 : 1));
 
   const pending = new Map<string, { at: number; title: string; event: string }>();
@@ -170,7 +176,9 @@ export async function simulateBaseline(
     const current = new Map((listed.data.items ?? []).map((e) => [e.id as string, e.summary ?? '']));
     for (const [title, change] of pending) {
       const now = current.get(change.event);
-      const superseded = [...pending.values()].some((other) => other.event === change.event && other.at > change.at);
+      const superseded = [...pending.values()].some(
+        (other) => other.event === change.event && other.at > change.at,
+      );
       if (now === title || (superseded && now !== undefined && now.startsWith('Baseline change'))) {
         delays.push(step.at - change.at);
         pending.delete(title);

@@ -27,7 +27,12 @@ export interface PullBenchApp {
   close(): Promise<void>;
 }
 
-export async function admin<T = unknown>(emulator: RunningEmulator, method: string, path: string, body?: unknown): Promise<T> {
+export async function admin<T = unknown>(
+  emulator: RunningEmulator,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const init: RequestInit = { method, headers: { 'content-type': 'application/json' } };
   if (body !== undefined) init.body = JSON.stringify(body);
   const res = await fetch(`${emulator.url}/__admin${path}`, init);
@@ -180,7 +185,10 @@ export async function seed(
         end: { dateTime: new Date(at + 1_800_000).toISOString() },
       };
     });
-    await admin(emulator, 'POST', `/users/${encodeURIComponent(email)}/events/bulk`, { calendarId: 'primary', events });
+    await admin(emulator, 'POST', `/users/${encodeURIComponent(email)}/events/bulk`, {
+      calendarId: 'primary',
+      events,
+    });
   }
 }
 
@@ -202,7 +210,11 @@ export async function googleAs(emulator: RunningEmulator, email: string): Promis
   });
   const auth = new OAuth2Client();
   auth.setCredentials({ access_token: token.access_token });
-  return calendar({ version: 'v3', auth: auth as unknown as NonNullable<calendar_v3.Options['auth']>, rootUrl: `${emulator.url}/` });
+  return calendar({
+    version: 'v3',
+    auth: auth as unknown as NonNullable<calendar_v3.Options['auth']>,
+    rootUrl: `${emulator.url}/`,
+  });
 }
 
 /** Samples the process RSS and V8 heap every 20 ms until stopped; returns the peaks in MB. */

@@ -14,8 +14,23 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startEmulator } from '../emulator/src/index.js';
-import { measurePushPropagation, simulateBaseline, type BaselinePropagation, type PushPropagation } from './pull-propagation.js';
-import { admin, calls, connect, memorySampler, postgresReachable, resetCalls, seed, startPullBenchApp, type Store } from './pull-support.js';
+import {
+  measurePushPropagation,
+  simulateBaseline,
+  type BaselinePropagation,
+  type PushPropagation,
+} from './pull-propagation.js';
+import {
+  admin,
+  calls,
+  connect,
+  memorySampler,
+  postgresReachable,
+  resetCalls,
+  seed,
+  startPullBenchApp,
+  type Store,
+} from './pull-support.js';
 
 const quick = process.argv.includes('--quick');
 const SIZES = quick ? [2_000, 10_000] : [10_000, 100_000];
@@ -61,13 +76,15 @@ async function fullSync(size: number, email: string, store: Store): Promise<Full
     const counted = await calls(emulator);
     const listCalls = counted['calendar.events.list'] ?? 0;
     const otherCalls = Object.values(counted).reduce((a, b) => a + b, 0) - listCalls;
-    const { rows } = await bench.ctx.database.executeSql<{ n: string }>('SELECT count(*) AS n FROM events WHERE calendar_id = $1', [
-      calendarId,
-    ]);
+    const { rows } = await bench.ctx.database.executeSql<{ n: string }>(
+      'SELECT count(*) AS n FROM events WHERE calendar_id = $1',
+      [calendarId],
+    );
     await resetCalls(emulator);
     const idle = await bench.ctx.services.pull.pull(ref, { trigger: 'cli' });
     const idleCalls = Object.values(await calls(emulator)).reduce((a, b) => a + b, 0);
-    if (outcome.created !== size || idle.fetched !== 0) throw new Error(`unexpected outcome ${JSON.stringify({ outcome, idle })}`);
+    if (outcome.created !== size || idle.fetched !== 0)
+      throw new Error(`unexpected outcome ${JSON.stringify({ outcome, idle })}`);
     return {
       events: size,
       store,
@@ -111,7 +128,8 @@ for (const store of stores) {
 const baseline: BaselinePropagation = await simulateBaseline(emulator, CHANGES);
 await emulator.close();
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const lines: string[] = [];
 lines.push(`## Full sync (${quick ? 'quick run' : 'full run'})`, '');
 lines.push(
@@ -136,7 +154,9 @@ lines.push('', `## Propagation: Google change -> visible in GET /calendar/events
 lines.push('| algorithm | how measured | p50 | p99 | mean | never seen |');
 lines.push('|---|---|---:|---:|---:|---:|');
 for (const p of push) {
-  lines.push(`| push channels + incremental pull (${p.store}) | wall clock, ${p.changes} sequential changes | ${fmt(p.p50Ms)} ms | ${fmt(p.p99Ms)} ms | ${fmt(p.meanMs)} ms | 0 |`);
+  lines.push(
+    `| push channels + incremental pull (${p.store}) | wall clock, ${p.changes} sequential changes | ${fmt(p.p50Ms)} ms | ${fmt(p.p99Ms)} ms | ${fmt(p.meanMs)} ms | 0 |`,
+  );
 }
 lines.push(
   `| original spec: re-list 30 days, first 100, every ${baseline.intervalMinutes} min | simulated on the emulator clock (${baseline.polls} polls) | ${fmt(baseline.p50Ms / 60_000, 1)} min | ${fmt(baseline.p99Ms / 60_000, 1)} min | ${fmt(baseline.meanMs / 60_000, 1)} min | ${baseline.missed} |`,

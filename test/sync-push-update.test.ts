@@ -296,6 +296,22 @@ describe('events the user does not organize', () => {
     expect(theirs.summary).toBe('Their meeting');
     const replies = (await mailbox(t, organizer)).filter((m) => m.kind === 'reply');
     expect(replies).toEqual([expect.objectContaining({ from: alice.email, responseStatus: 'accepted' })]);
+
+    // The CRM reminds the invitee at the calendar's default popup (Google's primary default: 10 min)...
+    const reminders = () =>
+      t.ctx.db.selectFrom('notifications').selectAll().where('event_id', '=', row.id).execute();
+    expect((await reminders()).map((n) => n.fire_at.getTime())).toEqual([start.getTime() - 10 * 60_000]);
+    // ...until they decline.
+    expect(
+      (await api(t, alice, 'POST', `/calendar/events/${row.id}/rsvp`, { response: 'declined' })).status,
+    ).toBe(200);
+    expect(await reminders()).toEqual([]);
+    await settled(t, row.id);
+    const { data: declined } = await google.events.get({
+      calendarId: 'primary',
+      eventId: invitation.id ?? '',
+    });
+    expect(declined.attendees?.find((a) => a.email === alice.email)?.responseStatus).toBe('declined');
   });
 
   it('RSVP to an event the user organizes is 409 not_invited', async () => {

@@ -15,20 +15,19 @@ describe('CRM webhook signature', () => {
 });
 
 describe('notification items', () => {
-  const row = (minutes: number): NotificationRow =>
-    ({
-      id: 'n1',
-      tenant_id: 't',
-      user_id: 'u',
-      event_id: 'e1',
-      kind: 'reminder',
-      fire_at: new Date('2031-01-01T09:50:00Z'),
-      fired_at: new Date('2031-01-01T09:50:01Z'),
-      read_at: null,
-      created_at: new Date(),
-      outcome: 'delivered',
-      payload: { title: 'Standup', minutes_before: minutes },
-    }) as NotificationRow;
+  const row = (minutes: number): NotificationRow => ({
+    id: 'n1',
+    tenant_id: 't',
+    user_id: 'u',
+    event_id: 'e1',
+    kind: 'reminder',
+    fire_at: new Date('2031-01-01T09:50:00Z'),
+    fired_at: new Date('2031-01-01T09:50:01Z'),
+    read_at: null,
+    created_at: new Date(),
+    outcome: 'delivered',
+    payload: { title: 'Standup', minutes_before: minutes },
+  });
 
   it('says when the meeting starts', () => {
     expect(toNotificationItem(row(10)).title).toBe('Standup starts in 10 minutes');

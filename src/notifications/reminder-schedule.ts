@@ -109,6 +109,8 @@ export class ReminderScheduleService implements ReminderScheduler {
     now: Date,
     itemId: string,
   ): Promise<{ fireAt: Date; payload: ReminderPayload }[]> {
+    // Google does not remind people of invitations they declined.
+    if ((row.attendees ?? []).some((a) => a.self === true && a.status === 'declined')) return [];
     const minutesList = await this.popupMinutes(trx, row);
     if (minutesList.length === 0) return [];
     const zone = eventZone(row, null);

@@ -81,9 +81,7 @@ export class AvailabilityService {
 
   async find(owner: Owner, body: AvailabilityBody): Promise<AvailabilityResult> {
     const connection = await this.deps.targets.activeConnection(owner);
-    const primary = await this.deps.targets
-      .writableCalendar(owner, connection.id, 'primary')
-      .catch(() => undefined);
+    const primary = await this.deps.targets.primaryCalendar(owner, connection.id);
     const zone = body.time_zone ?? primary?.time_zone ?? 'UTC';
     if (!isValidTimeZone(zone)) {
       throw new EventInputError('invalid_time_zone', 'time_zone', `Unknown time zone '${zone}'`);

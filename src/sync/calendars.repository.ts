@@ -84,7 +84,9 @@ export class CalendarsRepository {
         time_zone: entry.timeZone,
         is_primary: entry.primary,
         access_role: entry.accessRole,
-        ...(entry.defaultReminders === undefined ? {} : { default_reminders: JSON.stringify(entry.defaultReminders) }),
+        ...(entry.defaultReminders === undefined
+          ? {}
+          : { default_reminders: JSON.stringify(entry.defaultReminders) }),
         updated_at: now,
       };
       const row = await this.db

@@ -57,7 +57,8 @@ function needsReminders(row: UpsertedEventRow, now: Date): boolean {
   if (!row.inserted) return true;
   if (row.status === 'cancelled') return false;
   const reminders = row.reminders;
-  if (reminders !== null && !reminders.use_default && !reminders.overrides.some((o) => o.method === 'popup')) return false;
+  if (reminders !== null && !reminders.use_default && !reminders.overrides.some((o) => o.method === 'popup'))
+    return false;
   if (row.recurrence !== null) return true;
   const start = row.start_at ?? (row.start_date === null ? null : new Date(`${row.start_date}T00:00:00Z`));
   return start === null || start.getTime() > now.getTime() - DAY_MS;

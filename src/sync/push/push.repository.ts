@@ -109,16 +109,31 @@ export class PushRepository {
       .execute();
   }
 
-  /** A permanent refusal: the row shows `failed` with the reason until the next edit retries it. */
+  /**
+   * A permanent refusal: the row shows `failed` with the reason until the next edit retries it. A
+   * refused delete is undone in the CRM (the event is still in Google), with its occurrences.
+   */
   async markFailed(row: EventRow, reason: string, now: Date): Promise<boolean> {
-    const result = await this.db
-      .updateTable('events')
-      .set({ sync_state: 'failed', sync_error: reason, updated_at: now })
-      .where('id', '=', row.id)
-      .where('local_version', '=', row.local_version)
-      .where('sync_state', '=', 'pending')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('events')
+        .set({ sync_state: 'failed', sync_error: reason, deleted_at: null, updated_at: now })
+        .where('id', '=', row.id)
+        .where('local_version', '=', row.local_version)
+        .where('sync_state', '=', 'pending')
+        .executeTakeFirst();
+      const failed = Number(result.numUpdatedRows) > 0;
+      if (failed && row.deleted_at !== null && row.recurrence !== null) {
+        await trx
+          .updateTable('events')
+          .set({ deleted_at: null })
+          .where('calendar_id', '=', row.calendar_id)
+          .where('recurring_event_id', '=', row.google_event_id)
+          .where('deleted_at', '=', row.deleted_at)
+          .execute();
+      }
+      return failed;
+    });
   }
 
   /** Notes why a pending row is still waiting (it stays pending and is pushed later). */

@@ -52,27 +52,24 @@ export function truncateRecurrence(lines: readonly string[], instance: Instance)
 export function continuationRecurrence(master: EventRow, instance: Instance): string[] {
   const lines = master.recurrence ?? [];
   const splitAt = instance.originalStartAt ?? new Date(`${instance.originalStartDate ?? ''}T00:00:00Z`);
-  let before: number | undefined;
   const result: string[] = [];
   for (const line of lines) {
     const { name, parts } = ruleParts(line);
     if (name === 'RDATE') continue;
-    if (name !== 'RRULE') {
-      result.push(line);
-      continue;
-    }
-    const count = parts.find((part) => /^COUNT=/i.test(part));
+    const count = name === 'RRULE' ? parts.find((part) => /^COUNT=/i.test(part)) : undefined;
     if (count === undefined) {
       result.push(line);
       continue;
     }
-    before ??= occurrencesBefore(master, splitAt);
+    // RFC 5545: COUNT counts the rule's own occurrences, excluded dates included.
+    const before = occurrencesBefore({ ...master, recurrence: [line] }, splitAt);
     const remaining = Math.max(1, Number(count.split('=')[1]) - before);
     result.push(`RRULE:${[...withoutBounds(parts), `COUNT=${remaining}`].join(';')}`);
   }
   return result;
 }
 
+/** How many occurrences the series has before `splitAt`. */
 function occurrencesBefore(master: EventRow, splitAt: Date): number {
   const first = master.start_at ?? new Date(`${master.start_date ?? ''}T00:00:00Z`);
   const from = new Date(first.getTime() - 2 * DAY_MS);

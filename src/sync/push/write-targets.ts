@@ -70,6 +70,18 @@ export class WriteTargets {
     return calendar;
   }
 
+  /** The connection's primary calendar, if listed yet. */
+  async primaryCalendar(owner: Owner, connectionId: string): Promise<CalendarRow | undefined> {
+    return this.db
+      .selectFrom('calendars')
+      .selectAll()
+      .where('tenant_id', '=', owner.tenantId)
+      .where('user_id', '=', owner.userId)
+      .where('connection_id', '=', connectionId)
+      .where('is_primary', '=', true)
+      .executeTakeFirst();
+  }
+
   /** The calendar of an existing event, which must still be writable. */
   async calendarOf(row: EventRow): Promise<CalendarRow> {
     const calendar = await this.db

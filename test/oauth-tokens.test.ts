@@ -22,7 +22,9 @@ const fresh = (name: string) => {
 };
 
 beforeAll(async () => {
-  t = await startTestApp({ clock });
+  // No job workers: the initial syncs they would run make token requests of their own, and these
+  // tests count token requests exactly.
+  t = await startTestApp({ clock, workers: false });
 });
 afterAll(async () => {
   await t?.close();

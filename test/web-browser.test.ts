@@ -4,6 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_STORAGE_KEY } from '../src/http/routes/dev-sign-in.page.js';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from './support/harness.js';
+import { googleAs } from './support/sync-pull.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = !existsSync(CHROMIUM) && !process.env.CI;
@@ -15,13 +16,13 @@ if (skip) {
 }
 
 /** Waits until the element's text matches, and returns it (fails with the last text seen). */
-async function waitForText(page: Page, selector: string, pattern: RegExp): Promise<string> {
+async function waitForText(page: Page, selector: string, pattern: RegExp, timeout = 15_000): Promise<string> {
   try {
     await page.waitForFunction(
       ([sel, source, flags]) =>
         new RegExp(source, flags).test(document.querySelector(sel)?.textContent ?? ''),
       [selector, pattern.source, pattern.flags] as const,
-      { timeout: 15_000 },
+      { timeout },
     );
   } catch (error) {
     const last = await page.locator(selector).textContent();
@@ -157,6 +158,163 @@ describe.skipIf(skip)('the page in a real browser', () => {
     } finally {
       await dev.close();
     }
+  });
+
+  it('runs without script errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+/** The meeting in the list with this title (a locator for its list item). */
+const meeting = (page: Page, title: string) =>
+  page
+    .locator('#meetings-list > li')
+    .filter({ has: page.getByRole('heading', { name: title, exact: true }) });
+
+describe.skipIf(skip)('meetings and reminders on the page', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    // With the job workers: the page's writes reach the emulated Google through the outbox.
+    t = await startTestApp({ workers: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    const token = await new SignJWT({ tenant: 'default', name: 'Bob Brown', email: 'bob@example.com' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject('bob')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+    const context = await browser.newContext({
+      timezoneId: 'America/New_York',
+      viewport: { width: 900, height: 1400 },
+    });
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${t.baseUrl}/`);
+    await page.evaluate(([key, value]) => localStorage.setItem(key, value), [
+      TOKEN_STORAGE_KEY,
+      token,
+    ] as const);
+    await page.reload();
+    await page.getByRole('button', { name: 'Connect Google Calendar' }).click();
+    await waitForText(page, '#connection-text', /^Connected as bob@example\.com since /);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('schedules a meeting through the form; it is listed, then synced to Google', async () => {
+    expect(await page.locator('#meetings-section').isVisible()).toBe(true);
+    await waitForText(page, '#reminders-state', /Listening for reminders/);
+
+    const start = new Date(Date.now() + 2 * 86_400_000);
+    const day = start.toISOString().slice(0, 10);
+    await page.getByLabel('Title').fill('Quarterly review');
+    await page.getByLabel('Start').fill(`${day}T15:30`);
+    await page.getByLabel('Duration').selectOption('60');
+    await page.getByRole('textbox', { name: 'Attendees' }).fill('carol@example.org, dave@example.org');
+    await page.getByLabel('add a Google Meet link').check();
+    await page.getByRole('button', { name: 'Schedule' }).click();
+    await waitForText(page, '#schedule-status', /“Quarterly review” scheduled/);
+
+    const item = meeting(page, 'Quarterly review');
+    await item.waitFor();
+    await waitForText(page, '#meetings-list', /Quarterly review.*Synced/);
+    const text = (await item.textContent()) ?? '';
+    // 15:30 wall-clock in the browser's zone, shown back in that zone: never shifted.
+    expect(text).toMatch(/3:30\s?PM – 4:30\s?PM/);
+    expect(text).toContain('carol@example.org: no answer yet');
+    expect(await item.getByRole('link', { name: 'Join with Google Meet' }).getAttribute('href')).toMatch(
+      /^https:\/\/meet\.google\.com\//,
+    );
+
+    // Google has it, at the instant 15:30 New York time.
+    const google = await googleAs(t, 'bob@example.com');
+    const listed = await google.events.list({ calendarId: 'primary', q: 'Quarterly review' });
+    const created = listed.data.items?.find((e) => e.summary === 'Quarterly review');
+    expect(created?.attendees?.map((a) => a.email).sort()).toEqual(['carol@example.org', 'dave@example.org']);
+    const instant = await page.evaluate((wall) => new Date(wall).toISOString(), `${day}T15:30`);
+    expect(new Date(created?.start?.dateTime ?? '').toISOString()).toBe(instant);
+  });
+
+  it('shows the service\u2019s 400 answer next to the form and writes nothing', async () => {
+    await page.getByLabel('Title').fill('Bad invite');
+    await page.getByRole('textbox', { name: 'Attendees' }).fill('not-an-email');
+    await page.getByRole('button', { name: 'Schedule' }).click();
+    const error = await waitForText(page, '#schedule-error', /\S/);
+    expect(error).toMatch(/email/i);
+    expect(await page.locator('#schedule-error').isVisible()).toBe(true);
+    const rows = await t.ctx.db.selectFrom('events').select('id').where('title', '=', 'Bad invite').execute();
+    expect(rows).toEqual([]);
+  });
+
+  it('lists an event created in Google after a sync, with an all-day event on its own date', async () => {
+    const google = await googleAs(t, 'bob@example.com');
+    const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const next = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
+    await google.events.insert({
+      calendarId: 'primary',
+      requestBody: { summary: 'Offsite day', start: { date: day }, end: { date: next } },
+    });
+    const sync = await t.app.inject({
+      method: 'POST',
+      url: '/calendar/sync',
+      payload: {},
+      headers: { authorization: `Bearer ${await t.tokenFor('bob')}` },
+    });
+    expect(sync.statusCode, sync.body).toBe(200);
+    await page.reload();
+    const item = meeting(page, 'Offsite day');
+    await item.waitFor();
+    const expected = new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', {
+      dateStyle: 'medium',
+      timeZone: 'UTC',
+    });
+    expect(await item.locator('.meeting-when').textContent()).toBe(`${expected}, all day`);
+    expect(await item.locator('.sync-state').textContent()).toBe('Synced');
+  });
+
+  it('shows a failed write in words', async () => {
+    const updated = await t.ctx.db
+      .updateTable('events')
+      .set({ sync_state: 'failed', sync_error: 'Google refused the attendee list' })
+      .where('title', '=', 'Offsite day')
+      .executeTakeFirst();
+    expect(Number(updated.numUpdatedRows)).toBe(1);
+    const text = await waitForText(page, '#meetings-list', /Failed: Google refused the attendee list/);
+    expect(text).toContain('Offsite day');
+    expect(await meeting(page, 'Offsite day').locator('.sync-state').getAttribute('data-state')).toBe(
+      'failed',
+    );
+  });
+
+  it('shows reminders from the stream as they are delivered', async () => {
+    const start = new Date(Date.now() + 10 * 60_000).toISOString();
+    await t.ctx.db
+      .insertInto('notifications')
+      .values({
+        tenant_id: 'default',
+        user_id: 'bob',
+        event_id: null,
+        kind: 'reminder',
+        fire_at: new Date(),
+        fired_at: new Date(),
+        outcome: 'delivered',
+        payload: JSON.stringify({ title: 'Standup', start, minutes_before: 10, meet_link: null }),
+      })
+      .execute();
+    const text = await waitForText(page, '#reminders-list', /Standup starts in 10 minutes/);
+    expect(text).toContain('Starts');
+    expect(await page.locator('#reminders-list .reminder-new').count()).toBe(1);
+    await page.screenshot({ path: '/tmp/web-page.png', fullPage: true });
   });
 
   it('runs without script errors', () => {

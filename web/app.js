@@ -1,9 +1,13 @@
 import { api, clearToken, getToken, readTokenClaims, setToken, useTokenKey } from './api.js';
 import { refreshConnection, setUpConnectionButtons } from './connection.js';
+import { createMeetingsList } from './meetings.js';
+import { startReminders } from './reminders.js';
+import { setUpScheduleForm } from './schedule.js';
 
 /**
- * The page at `/`: who is signed in, the Google Calendar connection, and links to the API
- * reference and (in the embedded default) the bundled emulator.
+ * The page at `/`: who is signed in, the Google Calendar connection, upcoming meetings and a form
+ * to schedule one (while connected), the CRM's reminders, and links to the API reference and (in
+ * the embedded default) the bundled emulator.
  */
 
 const $ = (id) => document.getElementById(id);
@@ -119,8 +123,12 @@ async function start() {
     return;
   }
 
+  let stopReminders = () => undefined;
+  let meetings = { setActive: () => undefined, refresh: () => undefined };
   const onError = (error) => {
     if (error.status === 401) {
+      stopReminders();
+      meetings.setActive(false);
       clearToken();
       showSignedOut(config, `Your sign-in is no longer accepted (${error.message}). Please sign in again.`);
       return;
@@ -134,15 +142,23 @@ async function start() {
     onError(error);
     return;
   }
+  meetings = createMeetingsList({ onError });
+  // The meetings and the form only make sense while Google Calendar is connected.
+  const refreshAll = async () => {
+    const status = await refreshConnection({ onError });
+    meetings.setActive(status !== null && status.status === 'active');
+  };
   setUpConnectionButtons({
     onError,
     loginHint: () => email,
     onDone: (message) => {
       flash('success', message);
-      void refreshConnection({ onError });
+      void refreshAll();
     },
   });
-  await refreshConnection({ onError });
+  setUpScheduleForm({ onError, onCreated: () => void meetings.refresh() });
+  stopReminders = startReminders({ onError });
+  await refreshAll();
 }
 
 void start();

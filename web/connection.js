@@ -1,4 +1,5 @@
 import { api } from './api.js';
+import { formatInstant } from './time.js';
 
 /**
  * The Google Calendar connection card: the status in words and the buttons that run the real
@@ -6,13 +7,6 @@ import { api } from './api.js';
  */
 
 const $ = (id) => document.getElementById(id);
-
-export function formatInstant(value) {
-  if (!value) return '';
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) return String(value);
-  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
 
 /** The one sentence that says where the connection stands. */
 export function describeConnection(status) {
@@ -63,7 +57,10 @@ function showButtons(status) {
   $('purge-label').hidden = $('disconnect-button').hidden;
 }
 
-/** Loads and shows the status; `onError` receives ApiErrors (401 means the token is not accepted). */
+/**
+ * Loads and shows the status, and answers it (null when it could not be loaded); `onError`
+ * receives ApiErrors (401 means the token is not accepted).
+ */
 export async function refreshConnection({ onError }) {
   const section = $('calendar-section');
   section.setAttribute('aria-busy', 'true');
@@ -73,12 +70,14 @@ export async function refreshConnection({ onError }) {
     $('connection-text').dataset.state = status.status;
     renderDetails(status);
     showButtons(status);
+    return status;
   } catch (error) {
     $('connection-text').textContent = 'The connection status is not available right now.';
     $('connection-text').dataset.state = 'unknown';
     $('connection-details').hidden = true;
     showButtons(null);
     onError(error);
+    return null;
   } finally {
     section.setAttribute('aria-busy', 'false');
   }

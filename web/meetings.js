@@ -1,0 +1,152 @@
+import { api } from './api.js';
+import { browserTimeZone, describeWhen, localDate } from './time.js';
+
+/**
+ * The "Upcoming meetings" card: the next 14 days from GET /calendar/events, refreshed every
+ * 10 s while Google Calendar is connected (every 2 s while a change is still on its way to Google).
+ */
+
+const $ = (id) => document.getElementById(id);
+
+const REFRESH_MS = 10_000;
+const PENDING_REFRESH_MS = 2_000;
+const DAYS_AHEAD = 14;
+
+const RESPONSES = {
+  accepted: 'accepted',
+  declined: 'declined',
+  tentative: 'maybe',
+  needsAction: 'no answer yet',
+};
+
+/** Where the CRM copy stands with Google, in words. */
+export function describeSyncState(event) {
+  if (event.sync_state === 'synced') return 'Synced';
+  if (event.sync_state === 'pending') return 'Sending to Google…';
+  if (event.sync_state === 'failed') return `Failed: ${event.sync_error || 'unknown error'}`;
+  return event.sync_state || '';
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function link(href, text) {
+  const anchor = element('a', '', text);
+  anchor.href = href;
+  anchor.target = '_blank';
+  anchor.rel = 'noopener noreferrer';
+  return anchor;
+}
+
+function renderAttendees(attendees) {
+  const list = element('ul', 'attendees');
+  list.setAttribute('aria-label', 'Attendees');
+  for (const attendee of attendees) {
+    const who = attendee.name ? `${attendee.name} <${attendee.email}>` : attendee.email;
+    const item = element('li', '', `${who}: `);
+    const response = element('span', 'response', RESPONSES[attendee.status] || attendee.status);
+    response.dataset.status = attendee.status;
+    item.append(response);
+    list.append(item);
+  }
+  return list;
+}
+
+function renderEvent(event) {
+  const item = element('li', 'meeting');
+  item.dataset.eventId = event.id;
+  const head = element('div', 'meeting-head');
+  const title = element('h3', 'meeting-title', event.title || '(No title)');
+  if (event.status === 'cancelled') title.append(element('span', 'tag', ' (cancelled)'));
+  const sync = element('span', 'sync-state', describeSyncState(event));
+  sync.dataset.state = event.sync_state;
+  if (event.sync_state === 'failed') sync.setAttribute('role', 'alert');
+  head.append(title, sync);
+  item.append(head, element('p', 'meeting-when', describeWhen(event)));
+  if (event.location) item.append(element('p', 'meeting-location', event.location));
+  if (event.attendees.length > 0) item.append(renderAttendees(event.attendees));
+  const links = element('p', 'meeting-links');
+  if (event.meet_link) links.append(link(event.meet_link, 'Join with Google Meet'));
+  if (event.html_link) links.append(link(event.html_link, 'Open in Google Calendar'));
+  if (links.childElementCount > 0) item.append(links);
+  return item;
+}
+
+/** All pages of the next 14 days (the list is short; pages are followed to be complete). */
+async function loadUpcoming() {
+  const query = new URLSearchParams({
+    start_date: localDate(0),
+    end_date: localDate(DAYS_AHEAD),
+    time_zone: browserTimeZone(),
+    limit: '100',
+  });
+  const items = [];
+  for (let page = 0; page < 10; page += 1) {
+    const result = await api(`/calendar/events?${query.toString()}`);
+    items.push(...result.items);
+    if (!result.next_cursor) break;
+    query.set('cursor', result.next_cursor);
+  }
+  return items;
+}
+
+/**
+ * The list's controller: `setActive(true)` starts the refresh loop (when Google Calendar is
+ * connected), `refresh()` reloads now (after an action). `onError` receives ApiErrors.
+ */
+export function createMeetingsList({ onError }) {
+  let active = false;
+  let timer;
+  let running = false;
+  let again = false;
+
+  const section = $('meetings-section');
+
+  async function refresh() {
+    if (!active) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    window.clearTimeout(timer);
+    section.setAttribute('aria-busy', 'true');
+    let pending = false;
+    try {
+      const events = await loadUpcoming();
+      pending = events.some((event) => event.sync_state === 'pending');
+      $('meetings-list').replaceChildren(...events.map(renderEvent));
+      $('meetings-empty').hidden = events.length > 0;
+      $('meetings-error').hidden = true;
+    } catch (error) {
+      $('meetings-error').textContent = `The meetings could not be loaded: ${error.message}`;
+      $('meetings-error').hidden = false;
+      if (error.status === 401) onError(error);
+    } finally {
+      section.setAttribute('aria-busy', 'false');
+      running = false;
+    }
+    if (!active) return;
+    if (again) {
+      again = false;
+      void refresh();
+      return;
+    }
+    timer = window.setTimeout(() => void refresh(), pending ? PENDING_REFRESH_MS : REFRESH_MS);
+  }
+
+  function setActive(value) {
+    section.hidden = !value;
+    $('schedule-section').hidden = !value;
+    if (value === active) return;
+    active = value;
+    window.clearTimeout(timer);
+    if (active) void refresh();
+  }
+
+  return { refresh, setActive };
+}

@@ -38,7 +38,10 @@ const roles: Record<string, { describe: string; run: Role }> = {
   },
   migrate: { describe: 'apply database migrations and exit', run: migrate },
   emulator: { describe: 'only the Google Calendar + OAuth emulator, on EMULATOR_PORT', run: emulatorOnly },
-  sync: { describe: "pull a user's calendars now, in the terminal (--user <id>; --help)", run: (c, l) => syncCli(c, l, process.argv.slice(3)) },
+  sync: {
+    describe: "pull a user's calendars now, in the terminal (--user <id>; --help)",
+    run: (c, l) => syncCli(c, l, process.argv.slice(3)),
+  },
 };
 
 async function serve(config: Config, logger: Logger, stoppers: Stopper[]): Promise<'running'> {

@@ -37,10 +37,14 @@ export interface JobSchedule<K extends JobName> {
 export interface JobDefinition<K extends JobName> {
   name: K;
   queue?: JobQueueOptions;
-  /** Jobs fetched per poll by one worker (each handled in turn). Default 1. */
-  batchSize?: number;
-  /** Independent pollers per worker process. Defaults to the WORKER_CONCURRENCY setting. */
+  /** Jobs of this kind one worker process runs at once. Defaults to the WORKER_CONCURRENCY setting. */
   concurrency?: number;
+  /**
+   * For jobs that can run long (a full sync). pg-boss 10 fetches the next batch only when the
+   * whole previous batch is done, so one long job in a batch would hold back the jobs queued
+   * behind it; a long-running kind is worked by `concurrency` independent pollers of one job each.
+   */
+  longRunning?: boolean;
   /** Returns the schedule, or undefined for jobs that are only sent. */
   schedule?: (config: Config) => JobSchedule<K> | undefined;
   handle(ctx: AppContext, data: JobPayloads[K], job: JobInfo): Promise<void>;

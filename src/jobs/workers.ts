@@ -1,12 +1,12 @@
 import type { AppContext } from '../app.js';
-import type { AnyJobDefinition, JobDefinition } from './definition.js';
+import type { AnyJobDefinition, JobDefinition, JobInfo } from './definition.js';
 import { jobDefinitions } from './handlers/index.js';
-import type { JobName } from './job-map.js';
+import type { JobName, JobPayloads } from './job-map.js';
 
 /**
  * Registers a handler for every job in this process (the `serve` and `worker` roles). Each
- * queue is polled by one poller that runs up to `concurrency` jobs at once (default
- * WORKER_CONCURRENCY).
+ * queue runs up to `concurrency` jobs at once (default WORKER_CONCURRENCY): one poller fetching
+ * batches of that size, or, for long-running kinds, that many pollers of one job each.
  */
 export async function startWorkers(
   ctx: AppContext,
@@ -17,9 +17,15 @@ export async function startWorkers(
 }
 
 async function startWorker<K extends JobName>(ctx: AppContext, definition: JobDefinition<K>): Promise<void> {
-  await ctx.queue.work(definition.name, (data, job) => definition.handle(ctx, data, job), {
-    batchSize: definition.concurrency ?? ctx.config.workerConcurrency,
-  });
+  const concurrency = definition.concurrency ?? ctx.config.workerConcurrency;
+  const handler = (data: JobPayloads[K], job: JobInfo) => definition.handle(ctx, data, job);
+  if (definition.longRunning !== true) {
+    await ctx.queue.work(definition.name, handler, { batchSize: concurrency });
+    return;
+  }
+  for (let poller = 0; poller < concurrency; poller += 1) {
+    await ctx.queue.work(definition.name, handler, { batchSize: 1 });
+  }
 }
 
 /**

@@ -12,6 +12,8 @@ declare module '../../src/jobs/job-map.js' {
     'test.slow': { ms: number };
     /** Test: collapsed per key (singleton policy). */
     'test.singleton': { key: string };
+    /** Test: blocks until released (long-running job workers). */
+    'test.long': { key: string };
     /** Test: fired by a cron schedule. */
     'test.cron': { tick: string };
   }

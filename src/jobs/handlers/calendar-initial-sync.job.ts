@@ -10,6 +10,7 @@ import { defineJob } from '../definition.js';
 export const calendarInitialSyncJob = defineJob({
   name: 'calendar.initial-sync',
   queue: { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 600 },
+  longRunning: true,
   async handle(ctx, data) {
     const connection = { id: data.connectionId, tenantId: data.tenantId, userId: data.userId };
     if (!(await ctx.services.connections.isActive(connection))) {

@@ -13,6 +13,8 @@ import { defineJob } from '../definition.js';
 export const calendarPullJob = defineJob({
   name: 'calendar.pull',
   queue: { retryLimit: 5, retryDelay: 15, retryBackoff: true, expireInSeconds: 3600, policy: 'short' },
+  // A full sync of a large calendar takes minutes: it must not hold back other calendars' pulls.
+  longRunning: true,
   async handle(ctx, data) {
     const { tenantId, userId, calendarId, trigger } = data;
     try {

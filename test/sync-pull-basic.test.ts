@@ -143,11 +143,15 @@ describe('Google -> CRM through push channels', () => {
   });
 
   it('an idle incremental pull costs exactly one Google call', async () => {
-    await waitFor('no queued pulls', async () => {
-      const before = await googleCalls(t);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const after = await googleCalls(t);
-      return JSON.stringify(before) === JSON.stringify(after) ? true : undefined;
+    // Quiet first: no pull queued, retrying or running, and no calendar leased by a pull round.
+    await waitFor('no pending or running pulls', async () => {
+      const jobs = await t.ctx.database.executeSql<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'calendar.pull' AND state IN ('created', 'retry', 'active')",
+      );
+      const leases = await t.ctx.database.executeSql<{ n: number }>(
+        'SELECT count(*)::int AS n FROM calendars WHERE pull_lease_owner IS NOT NULL OR pull_requested_at IS NOT NULL',
+      );
+      return jobs.rows[0]!.n === 0 && leases.rows[0]!.n === 0 ? true : undefined;
     });
     await resetGoogleCalls(t);
     const result = await syncNow(t, USER);

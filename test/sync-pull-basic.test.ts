@@ -8,6 +8,7 @@ import {
   googleCalls,
   listCalendars,
   listEvents,
+  pullsIdle,
   resetGoogleCalls,
   syncNow,
   waitFor,
@@ -143,16 +144,7 @@ describe('Google -> CRM through push channels', () => {
   });
 
   it('an idle incremental pull costs exactly one Google call', async () => {
-    // Quiet first: no pull queued, retrying or running, and no calendar leased by a pull round.
-    await waitFor('no pending or running pulls', async () => {
-      const jobs = await t.ctx.database.executeSql<{ n: number }>(
-        "SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'calendar.pull' AND state IN ('created', 'retry', 'active')",
-      );
-      const leases = await t.ctx.database.executeSql<{ n: number }>(
-        'SELECT count(*)::int AS n FROM calendars WHERE pull_lease_owner IS NOT NULL OR pull_requested_at IS NOT NULL',
-      );
-      return jobs.rows[0]!.n === 0 && leases.rows[0]!.n === 0 ? true : undefined;
-    });
+    await pullsIdle(t);
     await resetGoogleCalls(t);
     const result = await syncNow(t, USER);
     expect(result.calendars[0]).toMatchObject({

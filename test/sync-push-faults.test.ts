@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { connectCalendar, emulatorAdmin } from './support/oauth-flow.js';
+import { pullsIdle } from './support/sync-pull.js';
 import {
   api,
   connectedUser,
@@ -110,14 +111,25 @@ describe('Google failing while the CRM pushes', () => {
     expect(rows.map((r) => r.sync_state)).toEqual(['synced', 'synced', 'synced']);
     for (const e of events) expect(await copiesAtGoogle(e.id)).toHaveLength(1);
     expect((await copiesAtGoogle(events[0]?.id ?? ''))[0]?.location).toBe('Still here');
-  }, 90_000);
+    // The pulls the outage failed (the echoes of these writes) are retried with backoff and finish.
+    await pullsIdle(t, 60_000);
+  }, 120_000);
 });
+
+/**
+ * Google-side edits made after this are not pulled before the CRM pushes: their push notifications
+ * are dropped, and the pulls already under way (the echo of the create) have finished.
+ */
+async function undisturbedByPulls() {
+  await emulatorAdmin(t, 'POST', '/faults', { webhook: { drop: true }, count: 5 });
+  await pullsIdle(t);
+}
 
 describe('concurrent edits: 412 and the three-way merge', () => {
   it('a title changed in the CRM and a time changed in Google both survive', async () => {
     const event = expectOk(await api<Item>(t, alice, 'POST', '/calendar/events?wait=true', body('Original')));
     // Google-side edit the CRM has not pulled yet (its push notifications are dropped).
-    await emulatorAdmin(t, 'POST', '/faults', { webhook: { drop: true }, count: 5 });
+    await undisturbedByPulls();
     const google = await googleAs(t, alice.email);
     const moved = futureHour(4, 16);
     await google.events.patch({
@@ -148,7 +160,7 @@ describe('concurrent edits: 412 and the three-way merge', () => {
     const event = expectOk(
       await api<Item>(t, alice, 'POST', '/calendar/events?wait=true', body('Shared title')),
     );
-    await emulatorAdmin(t, 'POST', '/faults', { webhook: { drop: true }, count: 5 });
+    await undisturbedByPulls();
     const google = await googleAs(t, alice.email);
     await google.events.patch({
       calendarId: 'primary',
@@ -172,7 +184,7 @@ describe('concurrent edits: 412 and the three-way merge', () => {
 
   it('a deletion in Google wins over a pending CRM edit', async () => {
     const event = expectOk(await api<Item>(t, alice, 'POST', '/calendar/events?wait=true', body('Doomed')));
-    await emulatorAdmin(t, 'POST', '/faults', { webhook: { drop: true }, count: 5 });
+    await undisturbedByPulls();
     await (
       await googleAs(t, alice.email)
     ).events.delete({ calendarId: 'primary', eventId: event.google_event_id });

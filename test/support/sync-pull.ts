@@ -76,6 +76,26 @@ export async function waitFor<T>(
   }
 }
 
+/**
+ * Waits until no pull is queued, retrying or running and no calendar is leased by a pull round,
+ * so that what a test does next in Google is not picked up by a pull still under way.
+ */
+export async function pullsIdle(t: TestApp, timeoutMs = 15_000): Promise<void> {
+  await waitFor(
+    'no pending or running pulls',
+    async () => {
+      const jobs = await t.ctx.database.executeSql<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pgboss.job WHERE name IN ('calendar.pull', 'calendar.initial-sync') AND state IN ('created', 'retry', 'active')",
+      );
+      const leases = await t.ctx.database.executeSql<{ n: number }>(
+        'SELECT count(*)::int AS n FROM calendars WHERE pull_lease_owner IS NOT NULL OR pull_requested_at IS NOT NULL',
+      );
+      return jobs.rows[0]!.n === 0 && leases.rows[0]!.n === 0 ? true : undefined;
+    },
+    timeoutMs,
+  );
+}
+
 /** The official Calendar client acting as the emulated Google user (a token minted by the admin API). */
 export async function googleAs(t: TestApp, email: string): Promise<calendar_v3.Calendar> {
   const tokens = await emulatorAdmin<{ access_token: string; refresh_token: string; expires_in: number }>(

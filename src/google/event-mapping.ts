@@ -1,5 +1,5 @@
 import type { calendar_v3 } from '@googleapis/calendar';
-import type { EntityType, StoredAttendee, StoredReminders } from '../db/schema.js';
+import type { EntityType, EventRow, StoredAttendee, StoredReminders } from '../db/schema.js';
 import { parseDateTime } from '../sync/time.js';
 import { parseRecurrenceLines, RecurrenceError } from '../sync/recurrence-rules.js';
 import { mapEventTimes, mapOriginalStart, type EventTimeColumns } from './mapping/event-times.js';
@@ -40,35 +40,36 @@ export interface MappingContext {
 }
 
 /** The `events` columns the pull writes, with JSON columns in their domain form. */
-export interface MappedEventRow extends EventTimeColumns {
-  tenant_id: string;
-  user_id: string;
-  calendar_id: string;
-  google_event_id: string;
-  ical_uid: string | null;
-  status: 'confirmed' | 'tentative' | 'cancelled';
-  title: string | null;
-  description: string | null;
-  location: string | null;
-  recurrence: string[] | null;
-  recurring_event_id: string | null;
-  original_start_at: Date | null;
-  original_start_date: string | null;
-  organizer_email: string | null;
-  organizer_self: boolean;
-  attendees: StoredAttendee[];
-  reminders: StoredReminders | null;
-  meet_link: string | null;
-  html_link: string | null;
-  transparency: string | null;
-  visibility: string | null;
-  entity_type: EntityType | null;
-  entity_id: string | null;
-  google_etag: string | null;
-  google_updated: Date | null;
-  google_sequence: number | null;
-  synced_snapshot: MergeFields;
-}
+export type MappedEventRow = EventTimeColumns &
+  Pick<
+    EventRow,
+    | 'tenant_id'
+    | 'user_id'
+    | 'calendar_id'
+    | 'google_event_id'
+    | 'ical_uid'
+    | 'status'
+    | 'title'
+    | 'description'
+    | 'location'
+    | 'recurrence'
+    | 'recurring_event_id'
+    | 'original_start_at'
+    | 'original_start_date'
+    | 'organizer_email'
+    | 'organizer_self'
+    | 'attendees'
+    | 'reminders'
+    | 'meet_link'
+    | 'html_link'
+    | 'transparency'
+    | 'visibility'
+    | 'entity_type'
+    | 'entity_id'
+    | 'google_etag'
+    | 'google_updated'
+    | 'google_sequence'
+  > & { synced_snapshot: MergeFields };
 
 export type MappedEvent =
   | {

@@ -85,6 +85,20 @@ class ConnectionAuthClient extends OAuth2Client {
   }
 }
 
+/** google-auth-library options for this app's OAuth client and endpoints (the emulator's or Google's). */
+export function oauthClientOptions(config: GoogleConfig): OAuth2ClientOptions {
+  return {
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    redirectUri: config.redirectUri,
+    endpoints: {
+      oauth2AuthBaseUrl: config.authBaseUrl,
+      oauth2TokenUrl: config.tokenUrl,
+      oauth2RevokeUrl: config.revokeUrl,
+    },
+  };
+}
+
 /**
  * Builds the official Google clients for the configured endpoints (Google's or the emulator's).
  * The only place that hands out authorized Calendar API clients.
@@ -96,22 +110,9 @@ export class GoogleClients {
     private readonly record: GoogleCallRecorder,
   ) {}
 
-  private clientOptions(): OAuth2ClientOptions {
-    return {
-      clientId: this.config.clientId,
-      clientSecret: this.config.clientSecret,
-      redirectUri: this.config.redirectUri,
-      endpoints: {
-        oauth2AuthBaseUrl: this.config.authBaseUrl,
-        oauth2TokenUrl: this.config.tokenUrl,
-        oauth2RevokeUrl: this.config.revokeUrl,
-      },
-    };
-  }
-
   /** An OAuth2Client that authorizes requests as `connection`. */
   authFor(connection: ConnectionRef): OAuth2Client {
-    return new ConnectionAuthClient(this.clientOptions(), connection, this.tokens, this.record);
+    return new ConnectionAuthClient(oauthClientOptions(this.config), connection, this.tokens, this.record);
   }
 
   /**

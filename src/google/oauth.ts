@@ -3,7 +3,7 @@ import { CodeChallengeMethod, OAuth2Client, type Credentials } from 'google-auth
 import type { Clock } from '../clock.js';
 import type { GoogleConfig } from '../config.js';
 import { classifyGoogleError, googleErrorFacts } from './errors.js';
-import { asCalendarAuth } from './google-clients.js';
+import { asCalendarAuth, oauthClientOptions } from './google-clients.js';
 import { timedGoogleCall, type GoogleCallRecorder } from './google-call-metrics.js';
 
 /** Create, read, update and delete events (https://developers.google.com/calendar/api/auth). */
@@ -45,16 +45,7 @@ export class GoogleOAuth {
 
   /** A bare client for this app's OAuth credentials and endpoints (the emulator's or Google's). */
   newClient(): OAuth2Client {
-    return new OAuth2Client({
-      clientId: this.config.clientId,
-      clientSecret: this.config.clientSecret,
-      redirectUri: this.config.redirectUri,
-      endpoints: {
-        oauth2AuthBaseUrl: this.config.authBaseUrl,
-        oauth2TokenUrl: this.config.tokenUrl,
-        oauth2RevokeUrl: this.config.revokeUrl,
-      },
-    });
+    return new OAuth2Client(oauthClientOptions(this.config));
   }
 
   /** A PKCE verifier and its S256 challenge (RFC 7636). */

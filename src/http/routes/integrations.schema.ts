@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConnectionStatusView, DisconnectSummary } from '../../connections/index.js';
+import { calendarJson } from './calendars.schema.js';
 
 /**
  * The contract of the /integrations/calendar endpoints: validation, response shapes and the
@@ -34,17 +35,18 @@ export const callbackQuery = z.object({
   scope: z.string().max(4096).optional().describe('Granted scopes, space-separated'),
 });
 
-export const calendarJson = z
-  .object({
-    id: z.guid(),
-    google_calendar_id: z.string(),
-    summary: z.string().nullable(),
-    primary: z.boolean(),
-    selected: z.boolean().describe('Whether the calendar is synced'),
-    time_zone: z.string().nullable(),
-    sync_status: z.enum(['idle', 'syncing', 'error']),
-    last_sync_at: timestamp.nullable(),
-    last_error: z.string().nullable(),
+/** A synced calendar as the status shows it: the calendar list's fields that say how sync goes. */
+export const statusCalendarJson = calendarJson
+  .pick({
+    id: true,
+    google_calendar_id: true,
+    summary: true,
+    primary: true,
+    selected: true,
+    time_zone: true,
+    sync_status: true,
+    last_sync_at: true,
+    last_error: true,
   })
   .describe('SyncedCalendar');
 
@@ -58,7 +60,7 @@ export const statusJson = z
     scopes: z.array(z.string()),
     last_sync_at: timestamp.nullable(),
     last_error: z.string().nullable().describe('Why the last connect, refresh or sync failed'),
-    calendars: z.array(calendarJson),
+    calendars: z.array(statusCalendarJson),
   })
   .describe('CalendarConnectionStatus');
 

@@ -178,7 +178,7 @@ describe('disconnect', () => {
 
   it("reconnecting with another Google account keeps the connection id but drops the old account's copies", async () => {
     const ref = await connected('switch');
-    await seedSyncedCopy(ref);
+    const { channelId } = await seedSyncedCopy(ref);
     const other = `other-${ref.email}`;
     await connectCalendar(t, ref.userId, other);
     expect(await getStatus(t, ref.userId)).toMatchObject({
@@ -186,7 +186,15 @@ describe('disconnect', () => {
       connection_id: ref.id,
       google_email: other,
     });
-    expect(await countCopies(ref)).toEqual({ calendars: 0, events: 0 });
+    // The new account's first sync may already have stored its own calendar: only the old copies must be gone.
+    const old = await t.ctx.database.executeSql<{ calendars: number; events: number }>(
+      `SELECT (SELECT count(*)::int FROM calendars WHERE connection_id = $1 AND google_calendar_id = $2) AS calendars,
+              (SELECT count(*)::int FROM events WHERE user_id = $3 AND google_event_id = 'evt00001') AS events`,
+      [ref.id, ref.email, ref.userId],
+    );
+    expect(old.rows[0]).toEqual({ calendars: 0, events: 0 });
+    // The old account's channel was stopped with the old account's tokens (only it may stop it).
+    expect(await channelAtGoogle(channelId)).toMatchObject({ stopped: true });
   });
 
   it("does not touch another user's connection", async () => {

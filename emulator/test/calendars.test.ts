@@ -104,3 +104,51 @@ describe('secondary calendars', () => {
     await expectGoogleError(user.cal.calendars.insert({ requestBody: {} }), 400, 'required');
   });
 });
+
+describe('calendars.delete', () => {
+  it('deletes a secondary calendar: it leaves the calendar list and every call naming it answers 404 notFound', async () => {
+    const { data: created } = await user.cal.calendars.insert({ requestBody: { summary: 'Short-lived' } });
+    const calendarId = created.id!;
+    await user.cal.events.insert({ calendarId, requestBody: timedEvent('2031-07-01T10:00:00Z') });
+    const synced = await user.cal.events.list({ calendarId });
+    const res = await user.cal.calendars.delete({ calendarId });
+    expect(res.status).toBe(204);
+    expect(res.data).toBe('');
+
+    const { data: list } = await user.cal.calendarList.list();
+    expect(list.items!.map((c) => c.id)).not.toContain(calendarId);
+    await expectGoogleError(user.cal.calendars.get({ calendarId }), 404, 'notFound');
+    await expectGoogleError(user.cal.calendarList.get({ calendarId }), 404, 'notFound');
+    await expectGoogleError(user.cal.events.list({ calendarId }), 404, 'notFound');
+    await expectGoogleError(
+      user.cal.events.list({ calendarId, syncToken: synced.data.nextSyncToken! }),
+      404,
+      'notFound',
+    );
+    await expectGoogleError(user.cal.calendars.delete({ calendarId }), 404, 'notFound');
+  });
+
+  it('refuses the primary calendar with 400 and leaves it as it was', async () => {
+    await expectGoogleError(user.cal.calendars.delete({ calendarId: 'primary' }), 400, 'badRequest');
+    const { data } = await user.cal.calendars.get({ calendarId: 'primary' });
+    expect(data.id).toBe(user.email);
+  });
+
+  it("does not delete another user's calendar", async () => {
+    const other = await emu.newUser();
+    const { data: theirs } = await other.cal.calendars.insert({ requestBody: { summary: 'Theirs' } });
+    await expectGoogleError(user.cal.calendars.delete({ calendarId: theirs.id! }), 404, 'notFound');
+    expect((await other.cal.calendars.get({ calendarId: theirs.id! })).data.summary).toBe('Theirs');
+  });
+
+  it('needs a scope that may manage calendars', async () => {
+    const { data: created } = await user.cal.calendars.insert({ requestBody: { summary: 'Kept' } });
+    const eventsOnly = await emu.connect(user.email, ['https://www.googleapis.com/auth/calendar.events']);
+    await expectGoogleError(
+      eventsOnly.cal.calendars.delete({ calendarId: created.id! }),
+      403,
+      'insufficientPermissions',
+    );
+    expect((await user.cal.calendars.get({ calendarId: created.id! })).data.summary).toBe('Kept');
+  });
+});

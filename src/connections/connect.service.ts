@@ -8,8 +8,9 @@ import { missingScopes, type GoogleOAuth, type OAuthTokens } from '../google/oau
 import type { JobQueue } from '../jobs/queue.js';
 import { randomToken, sha256Base64url } from '../security/hashing.js';
 import type { TokenCipher } from '../security/token-cipher.js';
+import type { CalendarsRepository } from '../sync/calendars.repository.js';
+import { openChannel, type FormerAccount, type FormerAccountChannels } from './account-channels.js';
 import { ConnectFailedError } from './connect-errors.js';
-import type { ConnectionCalendarsRepository } from './connection-calendars.repository.js';
 import { toConnection, type ConnectionRepository } from './connection.repository.js';
 import { tokenContext, verifierContext, type Connection, type Owner } from './connection.types.js';
 import type { OAuthStateRepository } from './oauth-state.repository.js';
@@ -23,13 +24,15 @@ export interface ConnectServiceDeps {
   db: Db;
   states: OAuthStateRepository;
   connections: ConnectionRepository;
-  calendars: ConnectionCalendarsRepository;
+  calendars: CalendarsRepository;
   users: UsersRepository;
   cipher: TokenCipher;
   oauth: GoogleOAuth;
   queue: JobQueue;
   clock: Clock;
   logger: Logger;
+  /** Stops channels of a Google account the connection switched away from. */
+  formerAccountChannels: FormerAccountChannels;
 }
 
 export interface CallbackInput {
@@ -126,7 +129,7 @@ export class ConnectService {
     const context = tokenContext(owner);
     const now = clock.now();
     await this.initialSyncQueueReady();
-    return db.transaction().execute(async (trx) => {
+    const stored = await db.transaction().execute(async (trx) => {
       const previous = await connections.findByOwner(owner, trx);
       const row = await connections.saveConnected(trx, owner, {
         accessTokenEnc: cipher.encrypt(tokens.accessToken, context),
@@ -137,7 +140,13 @@ export class ConnectService {
         now,
       });
       const ref = { id: row.id, ...owner };
+      let formerAccount: FormerAccount | undefined;
       if (previous?.google_email && previous.google_email !== googleEmail) {
+        // Read before the copies go: the old account's channels are stopped once this commits.
+        formerAccount = {
+          row: previous,
+          channels: (await calendars.withChannels(ref, trx)).map(openChannel),
+        };
         // Another Google account: the copies synced from the old one are not this account's data.
         const deleted = await calendars.deleteCopies(trx, ref);
         logger.info(
@@ -149,8 +158,13 @@ export class ConnectService {
       await queue.send('calendar.initial-sync', { connectionId: row.id, ...owner }, { trx });
       // CRM changes that waited for this (re)connection are pushed now.
       await queue.send('event.push-resume', { connectionId: row.id, ...owner }, { trx });
-      return toConnection(row);
+      return { connection: toConnection(row), formerAccount };
     });
+    if (stored.formerAccount !== undefined) {
+      // After the commit, best effort: the reconnect never waits on Google agreeing.
+      await this.deps.formerAccountChannels.stop(stored.connection, stored.formerAccount);
+    }
+    return stored.connection;
   }
 
   private readyQueue: Promise<void> | undefined;

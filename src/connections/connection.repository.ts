@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Expression, ExpressionBuilder, Kysely, SqlBool, Transaction } from 'kysely';
 import type { ConnectionRow, Database } from '../db/schema.js';
 import type { Connection, ConnectionRef, Owner } from './connection.types.js';
 
@@ -11,6 +11,12 @@ export interface SealedTokens {
   accessTokenEnc: string;
   refreshTokenEnc: string;
   tokenExpiresAt: Date;
+}
+
+/** The WHERE clause of every statement on one connection: its id within its owner's scope. */
+function scoped(ref: ConnectionRef) {
+  return (eb: ExpressionBuilder<Database, 'connections'>): Expression<SqlBool> =>
+    eb.and([eb('id', '=', ref.id), eb('tenant_id', '=', ref.tenantId), eb('user_id', '=', ref.userId)]);
 }
 
 export function toConnection(row: ConnectionRow): Connection {
@@ -43,13 +49,7 @@ export class ConnectionRepository {
   }
 
   async findByRef(ref: ConnectionRef, db: Executor = this.db): Promise<ConnectionRow | undefined> {
-    return db
-      .selectFrom('connections')
-      .selectAll()
-      .where('id', '=', ref.id)
-      .where('tenant_id', '=', ref.tenantId)
-      .where('user_id', '=', ref.userId)
-      .executeTakeFirst();
+    return db.selectFrom('connections').selectAll().where(scoped(ref)).executeTakeFirst();
   }
 
   /**
@@ -121,9 +121,7 @@ export class ConnectionRepository {
     return this.db
       .updateTable('connections')
       .set({ refresh_lease_until: until })
-      .where('id', '=', ref.id)
-      .where('tenant_id', '=', ref.tenantId)
-      .where('user_id', '=', ref.userId)
+      .where(scoped(ref))
       .where('status', '=', 'active')
       .where((eb) => eb.or([eb('refresh_lease_until', 'is', null), eb('refresh_lease_until', '<', now)]))
       .returningAll()
@@ -145,22 +143,14 @@ export class ConnectionRepository {
         refresh_lease_until: null,
         updated_at: tokens.now,
       })
-      .where('id', '=', ref.id)
-      .where('tenant_id', '=', ref.tenantId)
-      .where('user_id', '=', ref.userId)
+      .where(scoped(ref))
       // A disconnect during the refresh wins: its deleted tokens are not written back.
       .where('status', '=', 'active')
       .execute();
   }
 
   async releaseLease(ref: ConnectionRef): Promise<void> {
-    await this.db
-      .updateTable('connections')
-      .set({ refresh_lease_until: null })
-      .where('id', '=', ref.id)
-      .where('tenant_id', '=', ref.tenantId)
-      .where('user_id', '=', ref.userId)
-      .execute();
+    await this.db.updateTable('connections').set({ refresh_lease_until: null }).where(scoped(ref)).execute();
   }
 
   /** Google refused the refresh token: keep the row (and its synced data), ask the user to reconnect. */
@@ -177,9 +167,7 @@ export class ConnectionRepository {
         refresh_lease_until: null,
         updated_at: now,
       })
-      .where('id', '=', ref.id)
-      .where('tenant_id', '=', ref.tenantId)
-      .where('user_id', '=', ref.userId)
+      .where(scoped(ref))
       .where('status', '=', 'active')
       .execute();
   }
@@ -202,9 +190,7 @@ export class ConnectionRepository {
         last_error: lastError,
         updated_at: now,
       })
-      .where('id', '=', ref.id)
-      .where('tenant_id', '=', ref.tenantId)
-      .where('user_id', '=', ref.userId)
+      .where(scoped(ref))
       .execute();
   }
 }

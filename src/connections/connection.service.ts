@@ -1,15 +1,17 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import type { ConnectionRow } from '../db/schema.js';
+import type { CalendarRow, ConnectionRow } from '../db/schema.js';
 import type { Db } from '../db/database.js';
 import { GoogleApiError } from '../google/errors.js';
 import type { GoogleClients } from '../google/google-clients.js';
 import type { GoogleOAuth } from '../google/oauth.js';
 import type { TokenCipher } from '../security/token-cipher.js';
-import { toCalendarSummary, type ConnectionCalendarsRepository } from './connection-calendars.repository.js';
+import type { CalendarsRepository } from '../sync/calendars.repository.js';
+import { openChannel, stopChannels } from './account-channels.js';
 import { toConnection, type ConnectionRepository } from './connection.repository.js';
 import {
   tokenContext,
+  type CalendarSummary,
   type Connection,
   type ConnectionRef,
   type ConnectionStatusView,
@@ -21,13 +23,27 @@ import type { TokenProvider } from './token-provider.js';
 export interface ConnectionServiceDeps {
   db: Db;
   connections: ConnectionRepository;
-  calendars: ConnectionCalendarsRepository;
+  calendars: CalendarsRepository;
   cipher: TokenCipher;
   oauth: GoogleOAuth;
   google: GoogleClients;
   tokens: TokenProvider;
   clock: Clock;
   logger: Logger;
+}
+
+function toCalendarSummary(row: CalendarRow): CalendarSummary {
+  return {
+    id: row.id,
+    googleCalendarId: row.google_calendar_id,
+    summary: row.summary,
+    primary: row.is_primary,
+    selected: row.selected,
+    timeZone: row.time_zone,
+    syncStatus: row.sync_status,
+    lastSyncAt: row.last_sync_at,
+    lastError: row.last_error,
+  };
 }
 
 /** Reading a user's connection, and ending it (stop channels, revoke at Google, delete tokens). */
@@ -66,7 +82,7 @@ export class ConnectionService {
         calendars: [],
       };
     }
-    const calendars = await this.deps.calendars.list({ id: row.id, ...owner });
+    const calendars = await this.deps.calendars.listForConnection({ id: row.id, ...owner });
     return {
       connected: row.status === 'active',
       status: row.status,
@@ -138,23 +154,13 @@ export class ConnectionService {
       );
       return;
     }
-    const api = this.deps.google.calendarFor(ref);
-    for (const calendar of open) {
-      try {
-        await api.channels.stop({
-          requestBody: { id: calendar.channel_id, resourceId: calendar.channel_resource_id },
-        });
-        summary.channelsStopped += 1;
-      } catch (error) {
-        if (error instanceof GoogleApiError && error.status === 404) {
-          summary.channelsStopped += 1; // Already gone at Google: the goal is reached.
-          continue;
-        }
-        const message = error instanceof Error ? error.message : String(error);
-        this.deps.logger.warn({ calendarId: calendar.id, error: message }, 'Could not stop a push channel');
-        summary.channelErrors.push(`${calendar.google_calendar_id}: ${message}`);
-      }
-    }
+    const stopped = await stopChannels(
+      this.deps.google.calendarFor(ref),
+      open.map(openChannel),
+      this.deps.logger,
+    );
+    summary.channelsStopped += stopped.stopped;
+    summary.channelErrors.push(...stopped.errors);
   }
 
   private async revoke(row: ConnectionRow, summary: DisconnectSummary): Promise<void> {

@@ -9,8 +9,9 @@ import type { Metrics } from '../observability/metrics.js';
 import { GoogleOAuth } from '../google/oauth.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { TokenCipher } from '../security/token-cipher.js';
+import { CalendarsRepository } from '../sync/calendars.repository.js';
+import { FormerAccountChannels } from './account-channels.js';
 import { ConnectService } from './connect.service.js';
-import { ConnectionCalendarsRepository } from './connection-calendars.repository.js';
 import { ConnectionRepository } from './connection.repository.js';
 import { ConnectionService } from './connection.service.js';
 import { OAuthStateRepository } from './oauth-state.repository.js';
@@ -60,7 +61,7 @@ export function createConnectionServices(deps: ConnectionServicesDeps): Connecti
   const recordGoogleCall: GoogleCallRecorder = (call) =>
     deps.metrics.recordGoogleCall(call.method, call.outcome, call.durationMs / 1000);
   const connectionRepository = new ConnectionRepository(deps.db);
-  const calendarRepository = new ConnectionCalendarsRepository(deps.db);
+  const calendarRepository = new CalendarsRepository(deps.db);
   const oauth = new GoogleOAuth(deps.config.google, deps.clock, recordGoogleCall);
   const tokens = new TokenProvider(
     connectionRepository,
@@ -87,6 +88,14 @@ export function createConnectionServices(deps: ConnectionServicesDeps): Connecti
       logger,
     }),
     calendarConnect: new ConnectService({
+      formerAccountChannels: new FormerAccountChannels({
+        config: deps.config.google,
+        oauth,
+        cipher: deps.tokenCipher,
+        clock: deps.clock,
+        logger,
+        record: recordGoogleCall,
+      }),
       db: deps.db,
       states: new OAuthStateRepository(deps.db),
       connections: connectionRepository,

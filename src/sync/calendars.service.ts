@@ -1,17 +1,24 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { ConnectionRef, Owner } from '../connections/connection.types.js';
+import type { ActivityService } from '../crm/index.js';
+import type { Db } from '../db/database.js';
 import type { CalendarRow } from '../db/schema.js';
 import { NotFoundError, PreconditionFailedError } from '../errors.js';
 import type { CalendarApi } from '../google/calendar-api.js';
 import type { JobQueue } from '../jobs/queue.js';
+import { connectionOf, refOf } from './calendar-scope.js';
 import type { CalendarListEntry, CalendarsRepository } from './calendars.repository.js';
 import type { ChannelService } from './channels/channel.service.js';
 import { enqueuePull } from './pull/enqueue-pull.js';
+import { cancelMeetings } from './pull/meeting-links.js';
 import type { CalendarRef } from './pull/pull.types.js';
 
 export interface CalendarsServiceDeps {
+  db: Db;
   calendars: CalendarsRepository;
+  /** Meeting activities of the events of a calendar that left Google are cancelled. */
+  activities: ActivityService;
   api: CalendarApi;
   channels: ChannelService;
   queue: JobQueue;
@@ -49,7 +56,7 @@ export class CalendarsService {
 
   /** The selected calendars of the owner's active connection; PreconditionFailedError without one. */
   async selectedForSync(owner: Owner): Promise<CalendarRow[]> {
-    return this.deps.calendars.selected(await this.activeConnection(owner));
+    return this.deps.calendars.listForConnection(await this.activeConnection(owner), { selectedOnly: true });
   }
 
   /** Reads the owner's calendar list from Google again; PreconditionFailedError without an active connection. */
@@ -89,7 +96,7 @@ export class CalendarsService {
 
   /**
    * Stores the user's calendar list (`calendarList.list`, every page). Calendars that left the
-   * list are deselected (channel stopped, events removed) and forgotten.
+   * list are removed (`removeCalendar`).
    */
   async refreshCalendarList(connection: ConnectionRef): Promise<CalendarRow[]> {
     const entries = (await this.deps.api.listCalendars(connection)).flatMap((entry): CalendarListEntry[] =>
@@ -116,11 +123,40 @@ export class CalendarsService {
       entries.map((entry) => entry.googleCalendarId),
     );
     for (const calendar of gone) {
-      await this.deps.channels.close(calendar, { connectionActive: true });
-      await this.deps.calendars.delete(refOf(calendar));
-      this.deps.logger.info({ calendarId: calendar.id }, 'Calendar left the Google calendar list; removed');
+      const eventsDeleted = await this.removeCalendar(calendar);
+      this.deps.logger.info(
+        { calendarId: calendar.id, eventsDeleted },
+        'Calendar left the Google calendar list; removed',
+      );
     }
     return rows;
+  }
+
+  /**
+   * Google answered a pull of the calendar with 404 or 410 `deleted`: the calendar was deleted or
+   * the user lost access to it. The calendar list decides (a transient answer leaves the calendar
+   * listed); reading it again removes every calendar that left it. True when this one is gone.
+   */
+  async confirmGone(calendar: CalendarRow): Promise<boolean> {
+    await this.refreshCalendarList(connectionOf(calendar));
+    return (await this.deps.calendars.find(refOf(calendar))) === undefined;
+  }
+
+  /**
+   * Takes a calendar that is no longer in Google out of the CRM: its channel is stopped (best
+   * effort), the meetings of its linked events are cancelled, and its events and row are deleted,
+   * in one transaction. Returns how many events were removed.
+   */
+  private async removeCalendar(calendar: CalendarRow): Promise<number> {
+    const { db, calendars, activities, channels } = this.deps;
+    await channels.close(calendar, { connectionActive: true });
+    const ref = refOf(calendar);
+    return db.transaction().execute(async (trx) => {
+      await cancelMeetings(trx, activities, await calendars.eventsOf(trx, ref));
+      const eventsDeleted = await calendars.deleteEvents(trx, ref);
+      await calendars.delete(trx, ref);
+      return eventsDeleted;
+    });
   }
 
   /** Selects (channel opened, pull queued) or deselects (channel stopped, events removed) a calendar. */
@@ -132,10 +168,10 @@ export class CalendarsService {
     const now = this.deps.clock.now();
     if (!selected) {
       await this.deps.channels.close(current, { connectionActive: active });
-      const result = await this.deps.calendars.deselect(ref, now);
+      const result = await this.deselect(ref, now);
       if (result === undefined) throw new NotFoundError(`No calendar ${ref.calendarId}`);
       this.deps.logger.info({ ...ref, eventsDeleted: result.eventsDeleted }, 'Calendar deselected');
-      return { calendar: result.calendar, eventsDeleted: result.eventsDeleted, pullQueued: false };
+      return { ...result, pullQueued: false };
     }
     const calendar = await this.deps.calendars.select(ref, now);
     if (calendar === undefined) throw new NotFoundError(`No calendar ${ref.calendarId}`);
@@ -144,6 +180,19 @@ export class CalendarsService {
     const pullQueued = await enqueuePull(this.deps.queue, ref, 'select');
     this.deps.logger.info({ ...ref }, 'Calendar selected');
     return { calendar: (await this.deps.calendars.find(ref)) ?? calendar, eventsDeleted: 0, pullQueued };
+  }
+
+  /**
+   * Deselects the calendar and removes its events from the CRM in one transaction; CRM
+   * activities stay (their event link is cleared), since the meetings still exist in Google.
+   */
+  private async deselect(ref: CalendarRef, now: Date) {
+    const { db, calendars } = this.deps;
+    return db.transaction().execute(async (trx) => {
+      const calendar = await calendars.deselect(trx, ref, now);
+      if (calendar === undefined) return undefined;
+      return { calendar, eventsDeleted: await calendars.deleteEvents(trx, ref) };
+    });
   }
 
   /** A missing channel is not fatal: the renewal job opens it later and the schedule covers the gap. */
@@ -157,8 +206,4 @@ export class CalendarsService {
       );
     }
   }
-}
-
-export function refOf(calendar: CalendarRow): CalendarRef {
-  return { tenantId: calendar.tenant_id, userId: calendar.user_id, calendarId: calendar.id };
 }

@@ -121,4 +121,19 @@ export function registerCalendarListRoutes(app: FastifyInstance, state: Emulator
       return renderCalendar(calendar);
     },
   });
+  calendarRoute(app, state, {
+    method: 'DELETE',
+    url: 'calendars/:calendarId',
+    methodId: 'calendar.calendars.delete',
+    params: {},
+    noContent: true,
+    handler: (ctx) => {
+      const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '');
+      // "Deletes a secondary calendar. Use calendars.clear for clearing all events on primary calendars."
+      if (calendar.meta.primary) throw googleErrors.badRequest('Cannot delete primary calendar.');
+      // Gone with its events: later calls naming it answer 404 notFound, and it leaves the calendar list.
+      state.calendars.delete(calendar.meta.id);
+      return undefined;
+    },
+  });
 }

@@ -29,6 +29,7 @@ export const METHOD_SCOPES: Record<string, readonly string[]> = {
   'calendar.calendarList.get': [S.calendar, S.readonly, S.calendarList, S.calendarListReadonly],
   'calendar.calendars.get': [S.calendar, S.readonly, S.calendars, S.calendarsReadonly],
   'calendar.calendars.insert': [S.calendar, S.calendars],
+  'calendar.calendars.delete': [S.calendar, S.calendars],
   'calendar.events.list': EVENT_READ,
   'calendar.events.get': EVENT_READ,
   'calendar.events.instances': EVENT_READ,

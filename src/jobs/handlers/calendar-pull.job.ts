@@ -25,8 +25,8 @@ export const calendarPullJob = defineJob({
         ctx.logger.warn({ calendarId, error: error.message }, 'Pull skipped: the connection is not usable');
         return;
       }
-      // Google refused for good (the calendar is gone, access was withdrawn): the calendar's
-      // status shows why; the next trigger tries again.
+      // Google refused for good: the calendar's status shows why; the next trigger tries again. (A
+      // calendar deleted in Google, or no longer shared, does not get here: the pull removes it.)
       if (error instanceof GoogleApiError && error.status >= 400 && error.status < 500) {
         ctx.logger.warn({ calendarId, status: error.status, reason: error.reason }, 'Pull refused by Google');
         return;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CalendarRow, Database } from '../../db/schema.js';
+import { NO_CHANNEL, scoped } from '../calendar-scope.js';
 import type { CalendarRef } from '../pull/pull.types.js';
 
 /** A push channel as stored on its calendar (the token only as its SHA-256). */
@@ -39,9 +40,7 @@ export class ChannelRepository {
         channel_expires_at: channel.expiresAt,
         updated_at: now,
       })
-      .where('id', '=', ref.calendarId)
-      .where('tenant_id', '=', ref.tenantId)
-      .where('user_id', '=', ref.userId)
+      .where(scoped(ref))
       .where((eb) => (previousId === null ? eb('channel_id', 'is', null) : eb('channel_id', '=', previousId)))
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
@@ -51,16 +50,8 @@ export class ChannelRepository {
   async clear(ref: CalendarRef, channelId: string, now: Date): Promise<void> {
     await this.db
       .updateTable('calendars')
-      .set({
-        channel_id: null,
-        channel_resource_id: null,
-        channel_token_hash: null,
-        channel_expires_at: null,
-        updated_at: now,
-      })
-      .where('id', '=', ref.calendarId)
-      .where('tenant_id', '=', ref.tenantId)
-      .where('user_id', '=', ref.userId)
+      .set({ ...NO_CHANNEL, updated_at: now })
+      .where(scoped(ref))
       .where('channel_id', '=', channelId)
       .execute();
   }

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
-import type { ConnectionRef } from '../../connections/connection.types.js';
 import type { CalendarRow } from '../../db/schema.js';
 import { NotFoundError, UnauthorizedError } from '../../errors.js';
 import type { CalendarApi } from '../../google/calendar-api.js';
 import { constantTimeEqual, randomToken, sha256Base64url } from '../../security/hashing.js';
-import type { CalendarRef } from '../pull/pull.types.js';
+import { connectionOf, refOf } from '../calendar-scope.js';
 import type { ChannelRepository } from './channel.repository.js';
 
 /** Where Google sends notifications, under PUBLIC_URL. */
@@ -31,14 +30,6 @@ export interface RenewalSummary {
   opened: number;
   renewed: number;
   failed: number;
-}
-
-function refOf(row: CalendarRow): CalendarRef {
-  return { tenantId: row.tenant_id, userId: row.user_id, calendarId: row.id };
-}
-
-function connectionOf(row: CalendarRow): ConnectionRef {
-  return { id: row.connection_id, tenantId: row.tenant_id, userId: row.user_id };
 }
 
 /**

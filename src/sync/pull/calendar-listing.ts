@@ -53,6 +53,16 @@ function isStatus(error: unknown, ...statuses: number[]): error is GoogleApiErro
 }
 
 /**
+ * Whether Google's answer to listing a calendar means the calendar is gone for this user: 404
+ * `notFound` (deleted, or the user's access to it was removed) or 410 `deleted`
+ * (https://developers.google.com/calendar/api/guides/errors). A 410 for an expired sync token is
+ * not: its reason is `fullSyncRequired`.
+ */
+export function isCalendarGone(error: unknown): error is GoogleApiError {
+  return isStatus(error, 404) || (isStatus(error, 410) && error.reason === 'deleted');
+}
+
+/**
  * One listing of a calendar: incremental with its sync token, else full. A full listing gets a
  * new generation (stamped on every row it returns), records its next page token with each page
  * (so a listing cut short resumes there), and on its last page deletes the rows it did not return
@@ -71,7 +81,7 @@ export async function listCalendar(deps: ListingDeps, input: ListingInput): Prom
       await incremental(deps, input, input.calendar.sync_token, state);
       return state;
     } catch (error) {
-      if (!isStatus(error, 410)) throw error;
+      if (!isStatus(error, 410) || isCalendarGone(error)) throw error;
       deps.logger.info({ ...input.ref }, 'Google asked for a full sync (410); listing the calendar again');
       await deps.calendars.dropSyncToken(input.ref, deps.clock.now());
     }
@@ -158,7 +168,7 @@ async function full(
       });
     } catch (error) {
       // A saved page token Google no longer takes: list from the start under a new generation.
-      if (!resuming || !isStatus(error, 400, 410)) throw error;
+      if (!resuming || !isStatus(error, 400, 410) || isCalendarGone(error)) throw error;
       deps.logger.info({ ...ref }, 'Saved page token refused; restarting the full sync');
       startedAt = deps.clock.now();
       generation = await deps.calendars.beginFullSync(ref, startedAt);

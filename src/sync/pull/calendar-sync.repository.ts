@@ -1,9 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { CalendarRow, Database } from '../../db/schema.js';
+import { findCalendar, scoped, type Executor } from '../calendar-scope.js';
 import type { CalendarRef } from './pull.types.js';
-import './pull.schema.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 /**
  * The sync bookkeeping of `calendars` rows: the pull lease, the sync token, full-sync progress and
@@ -13,21 +11,11 @@ export class CalendarSyncRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   private scoped(db: Executor, ref: CalendarRef) {
-    return db
-      .updateTable('calendars')
-      .where('id', '=', ref.calendarId)
-      .where('tenant_id', '=', ref.tenantId)
-      .where('user_id', '=', ref.userId);
+    return db.updateTable('calendars').where(scoped(ref));
   }
 
   async find(ref: CalendarRef, db: Executor = this.db): Promise<CalendarRow | undefined> {
-    return db
-      .selectFrom('calendars')
-      .selectAll()
-      .where('id', '=', ref.calendarId)
-      .where('tenant_id', '=', ref.tenantId)
-      .where('user_id', '=', ref.userId)
-      .executeTakeFirst();
+    return findCalendar(db, ref);
   }
 
   /** Records that a pull was asked for; a running pull sees it before it lets go of the lease. */

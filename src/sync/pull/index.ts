@@ -87,6 +87,22 @@ export function createPullSyncServices(deps: PullSyncDeps): PullSyncServices {
     publicUrl,
     enabled: channelsEnabled,
   });
+  const calendars = new CalendarsService({
+    db: deps.db,
+    calendars: new CalendarsRepository(deps.db),
+    activities: deps.activities,
+    api: calendarApi,
+    channels,
+    queue: deps.queue,
+    clock: deps.clock,
+    logger,
+    findConnection: async (owner) => {
+      const connection = await deps.connections.find(owner);
+      if (connection === undefined) return undefined;
+      const ref = { id: connection.id, tenantId: connection.tenantId, userId: connection.userId };
+      return { ref, active: connection.status === 'active' };
+    },
+  });
   const pull = new PullService({
     clock: deps.clock,
     logger,
@@ -103,20 +119,7 @@ export function createPullSyncServices(deps: PullSyncDeps): PullSyncServices {
     metrics: pullMetrics,
     queue: deps.queue,
     isConnectionActive,
-  });
-  const calendars = new CalendarsService({
-    calendars: new CalendarsRepository(deps.db),
-    api: calendarApi,
-    channels,
-    queue: deps.queue,
-    clock: deps.clock,
-    logger,
-    findConnection: async (owner) => {
-      const connection = await deps.connections.find(owner);
-      if (connection === undefined) return undefined;
-      const ref = { id: connection.id, tenantId: connection.tenantId, userId: connection.userId };
-      return { ref, active: connection.status === 'active' };
-    },
+    confirmGone: (calendar) => calendars.confirmGone(calendar),
   });
   const calendarEvents = new EventsQueryService(new EventsRepository(deps.db), deps.clock, logger);
   const channelNotifications = new NotificationReceiver(

@@ -8,7 +8,7 @@ import type { CalendarApi } from '../../google/calendar-api.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import type { CalendarSyncRepository } from './calendar-sync.repository.js';
 import { enqueuePull } from './enqueue-pull.js';
-import { listCalendar, type ListingProgress } from './calendar-listing.js';
+import { isCalendarGone, listCalendar, type ListingProgress } from './calendar-listing.js';
 import type { PageWriter } from './page-writer.js';
 import type { PullMetrics } from './pull-metrics.js';
 import {
@@ -29,6 +29,11 @@ export interface PullServiceDeps {
   queue: JobQueue;
   /** Whether the connection may be used (false while it needs reauthorization or is disconnected). */
   isConnectionActive: (connection: ConnectionRef) => Promise<boolean>;
+  /**
+   * Called when Google answers the listing with 404 or 410 `deleted`: checks the calendar list and,
+   * when the calendar left it, removes it from the CRM (channel, events, row). True when removed.
+   */
+  confirmGone: (calendar: CalendarRow) => Promise<boolean>;
   /** Lease lifetime, extended after every page (default 2 minutes): a dead worker's lease lapses after it. */
   leaseMs?: number;
   /** Listings one pull runs back to back when pulls keep being requested meanwhile (default 5). */
@@ -64,6 +69,9 @@ export interface PullEvent {
 export class LeaseLostError extends Error {}
 
 const WAIT_POLL_MS = 200;
+
+/** The reason of a pull that found its calendar gone from Google (and removed it). */
+export const CALENDAR_GONE = 'the calendar was deleted in Google or is no longer shared with the user';
 
 /**
  * Pulls Google's changes into the CRM copy of one calendar. At most one pull per calendar runs at
@@ -158,6 +166,12 @@ export class PullService {
         this.deps.logger.warn({ ...ref }, 'Pull lease lapsed and was taken over; stopping this pull');
         return { ...outcome, status: 'busy', reason: 'another pull took over' };
       }
+      if (isCalendarGone(error) && (await this.removedFromGoogle(calendar))) {
+        this.emit('finished', ref);
+        await calendars.releaseLease(ref, owner);
+        metrics.recordPull(options.trigger, 'skipped');
+        return { ...outcome, status: 'skipped', reason: CALENDAR_GONE };
+      }
       const message = error instanceof Error ? error.message : String(error);
       await calendars.markFailed(ref, message, clock.now());
       this.emit('finished', ref);
@@ -169,6 +183,29 @@ export class PullService {
         (performance.now() - started) / 1000,
       );
       throw error;
+    }
+  }
+
+  /**
+   * Whether the calendar Google no longer lists for this user was removed from the CRM. A failed
+   * check leaves the calendar as it is: the pull fails with Google's answer and a later one decides.
+   */
+  private async removedFromGoogle(calendar: CalendarRow): Promise<boolean> {
+    try {
+      const removed = await this.deps.confirmGone(calendar);
+      if (removed) {
+        this.deps.logger.info(
+          { calendarId: calendar.id, googleCalendarId: calendar.google_calendar_id },
+          'Calendar deleted in Google or no longer shared with the user; removed from the CRM',
+        );
+      }
+      return removed;
+    } catch (error) {
+      this.deps.logger.warn(
+        { calendarId: calendar.id, error: error instanceof Error ? error.message : String(error) },
+        'Could not check whether the calendar still exists in Google',
+      );
+      return false;
     }
   }
 

@@ -1,0 +1,135 @@
+import type { calendar_v3 } from '@googleapis/calendar';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { GoogleConfig } from '../config.js';
+import type { CalendarRow, ConnectionRow } from '../db/schema.js';
+import { GoogleApiError } from '../google/errors.js';
+import type { GoogleCallRecorder } from '../google/google-call-metrics.js';
+import { GoogleClients } from '../google/google-clients.js';
+import type { GoogleOAuth } from '../google/oauth.js';
+import type { TokenCipher } from '../security/token-cipher.js';
+import { tokenContext, type ConnectionRef } from './connection.types.js';
+
+/** A push channel to stop at Google, named by the calendar it watches (for reports). */
+export interface OpenChannel {
+  id: string;
+  resourceId: string;
+  googleCalendarId: string;
+}
+
+/** The open channel of a stored calendar (callers pass only calendars that have one). */
+export function openChannel(calendar: CalendarRow): OpenChannel {
+  return {
+    id: calendar.channel_id ?? '',
+    resourceId: calendar.channel_resource_id ?? '',
+    googleCalendarId: calendar.google_calendar_id,
+  };
+}
+
+/** What stopping a set of channels did. */
+export interface ChannelStopSummary {
+  stopped: number;
+  /** `<google calendar id>: <why>` for each channel Google did not stop (they expire on their own). */
+  errors: string[];
+}
+
+/**
+ * Stops each channel with `channels.stop` (https://developers.google.com/calendar/api/guides/push#stopping-notifications).
+ * One failure does not stop the others; a channel Google no longer knows (404) counts as stopped.
+ */
+export async function stopChannels(
+  api: calendar_v3.Calendar,
+  channels: readonly OpenChannel[],
+  logger: Logger,
+): Promise<ChannelStopSummary> {
+  const summary: ChannelStopSummary = { stopped: 0, errors: [] };
+  for (const channel of channels) {
+    try {
+      await api.channels.stop({ requestBody: { id: channel.id, resourceId: channel.resourceId } });
+      summary.stopped += 1;
+    } catch (error) {
+      if (error instanceof GoogleApiError && error.status === 404) {
+        summary.stopped += 1; // Already gone at Google: the goal is reached.
+        continue;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      logger.warn({ channelId: channel.id, error: message }, 'Could not stop a push channel');
+      summary.errors.push(`${channel.googleCalendarId}: ${message}`);
+    }
+  }
+  return summary;
+}
+
+/** The Google account a reconnect replaced: its connection row as it was, and the channels it had open. */
+export interface FormerAccount {
+  row: ConnectionRow;
+  channels: OpenChannel[];
+}
+
+/**
+ * Stops push channels opened with a Google account the connection has since left (the user
+ * reconnected with another account). Only that account may stop them, so the calls carry its
+ * tokens, refreshed with its refresh token when the access token expired or is refused. Best
+ * effort, never throws: a channel left open expires on its own, and its notifications match no
+ * stored channel.
+ */
+export class FormerAccountChannels {
+  constructor(
+    private readonly deps: {
+      config: GoogleConfig;
+      oauth: GoogleOAuth;
+      cipher: TokenCipher;
+      clock: Clock;
+      logger: Logger;
+      record: GoogleCallRecorder;
+    },
+  ) {}
+
+  async stop(connection: ConnectionRef, former: FormerAccount): Promise<ChannelStopSummary | undefined> {
+    const { row, channels } = former;
+    if (channels.length === 0) return undefined;
+    const { logger } = this.deps;
+    const log = { connectionId: connection.id, channels: channels.length };
+    if (row.status !== 'active' || row.refresh_token_enc === null) {
+      logger.info(log, 'Previous Google account has no usable token; its channels expire on their own');
+      return undefined;
+    }
+    try {
+      const summary = await stopChannels(
+        this.calendarAs(connection, row, row.refresh_token_enc),
+        channels,
+        logger,
+      );
+      logger.info({ ...log, ...summary }, "Stopped the previous Google account's push channels");
+      return summary;
+    } catch (error) {
+      logger.warn(
+        { ...log, error: error instanceof Error ? error.message : String(error) },
+        "Could not stop the previous Google account's push channels; they expire on their own",
+      );
+      return undefined;
+    }
+  }
+
+  /** A Calendar client acting as the account of `row`'s tokens (not the connection's current ones). */
+  private calendarAs(connection: ConnectionRef, row: ConnectionRow, sealedRefreshToken: string) {
+    const { cipher, oauth, clock } = this.deps;
+    const context = tokenContext({ tenantId: row.tenant_id, userId: row.user_id });
+    const refreshToken = cipher.decrypt(sealedRefreshToken, context);
+    const fresh =
+      row.access_token_enc !== null &&
+      row.token_expires_at !== null &&
+      row.token_expires_at.getTime() > clock.now().getTime() + 60_000;
+    let accessToken =
+      fresh && row.access_token_enc !== null ? cipher.decrypt(row.access_token_enc, context) : null;
+    const refresh = async () => {
+      accessToken = (await oauth.refresh(refreshToken)).accessToken;
+      return accessToken;
+    };
+    const tokens = {
+      getAccessToken: async () => accessToken ?? (await refresh()),
+      refreshAfterUnauthorized: refresh,
+    };
+    return new GoogleClients(this.deps.config, tokens, this.deps.record).calendarFor(connection);
+  }
+}

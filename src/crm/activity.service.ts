@@ -140,6 +140,30 @@ export class ActivityService {
     return activitiesRepository.cancelForEvent(trx ?? this.deps.db, eventId, this.deps.clock.now());
   }
 
+  /**
+   * The meetings now concern only the records each event `keep`s (its linked record and the
+   * contacts among its attendees): their activities on any other record (an attendee removed, a
+   * link moved) are marked cancelled. Idempotent; a record added back later is un-cancelled by
+   * logMeeting.
+   */
+  async cancelMeetingsElsewhere(
+    tenantId: string,
+    events: readonly { eventId: string; keep: readonly Pick<EntityRef, 'type' | 'id'>[] }[],
+    trx?: Transaction<Database>,
+  ): Promise<number> {
+    if (events.length === 0) return 0;
+    const keys = events.map((event) => ({
+      eventId: event.eventId,
+      keep: event.keep.map((ref) => `${ref.type}/${ref.id}`),
+    }));
+    return activitiesRepository.cancelForEventsExcept(
+      trx ?? this.deps.db,
+      tenantId,
+      keys,
+      this.deps.clock.now(),
+    );
+  }
+
   /** The record of that type and id in the tenant, or undefined (also for another tenant's). */
   async findEntity(
     tenantId: string,

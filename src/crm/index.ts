@@ -6,6 +6,7 @@ export {
   type MeetingAttendee,
   type MeetingInput,
 } from './activity.service.js';
+export { eventMeeting, meetingWhen } from './event-meeting.js';
 export { CompanyService } from './companies.service.js';
 export { ContactService } from './contacts.service.js';
 export { DealService } from './deals.service.js';

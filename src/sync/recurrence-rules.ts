@@ -169,6 +169,28 @@ export function parseRecurrenceLines(lines: readonly string[]): ParsedRecurrence
   return parsed;
 }
 
+/** An RDATE or EXDATE line taken apart: `NAME;PARAMS` and each value with its text. */
+export interface DateLine {
+  head: string;
+  name: 'RDATE' | 'EXDATE';
+  items: { text: string; value: RecurrenceValue }[];
+}
+
+/** Takes an RDATE or EXDATE line apart; null for any other line. Throws RecurrenceError when it does not parse. */
+export function parseDateLine(rawLine: string): DateLine | null {
+  const line = rawLine.trim();
+  const colon = line.indexOf(':');
+  if (colon <= 0) return null;
+  const head = line.slice(0, colon);
+  const [rawName = '', ...params] = head.split(';');
+  const name = rawName.toUpperCase();
+  if (name !== 'RDATE' && name !== 'EXDATE') return null;
+  const value = line.slice(colon + 1);
+  const values = parseDateList(params, value, line);
+  const texts = value.split(',').map((item) => item.trim());
+  return { head, name, items: values.map((parsed, i) => ({ text: texts[i] ?? '', value: parsed })) };
+}
+
 /**
  * Checks recurrence lines given to the CRM; returns an error message, or null when they are valid.
  * Stricter than what the pull accepts from Google: at least one RRULE or RDATE, and no SECONDLY or

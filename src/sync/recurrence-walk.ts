@@ -25,7 +25,7 @@ export interface Shape {
 }
 
 /** A recurrence value as a floating time in the event's zone (midnight for all-day series). */
-function toFloating(value: RecurrenceValue, shape: Shape): Date {
+export function toFloating(value: RecurrenceValue, shape: Shape): Date {
   let floating: Date;
   if (value.kind === 'date') floating = new Date(`${value.date}T00:00:00Z`);
   else if (value.kind === 'instant') floating = instantToFloating(value.instant, shape.zone);

@@ -1,5 +1,12 @@
-import { RecurrenceError, parseRecurrenceLines } from './recurrence-rules.js';
-import { MAX_RULE_ITERATIONS, occurrenceStarts, type Shape, type Walk } from './recurrence-walk.js';
+import type { EventTimeColumns } from '../google/mapping/event-times.js';
+import { RecurrenceError, parseDateLine, parseRecurrenceLines } from './recurrence-rules.js';
+import {
+  MAX_RULE_ITERATIONS,
+  occurrenceStarts,
+  toFloating,
+  type Shape,
+  type Walk,
+} from './recurrence-walk.js';
 import {
   addDays,
   dateStartInstant,
@@ -23,14 +30,8 @@ export { MAX_RULE_ITERATIONS };
  */
 
 /** The columns of a series master that expansion reads (an `events` row fits). */
-export interface SeriesRow {
+export interface SeriesRow extends EventTimeColumns {
   google_event_id: string;
-  all_day: boolean;
-  start_at: Date | null;
-  end_at: Date | null;
-  start_date: string | null;
-  end_date: string | null;
-  time_zone: string | null;
   recurrence: string[] | null;
 }
 
@@ -232,4 +233,42 @@ export function expandSeries<E extends ExceptionRow>(
   result.sort((a, b) => a.start - b.start || a.instance.id.localeCompare(b.instance.id));
   if (walk.truncated || result.length > max) options.onTruncated?.();
   return result.slice(0, max).map((entry) => entry.instance);
+}
+
+/** Where a series is split: the original start of the occurrence the second part starts with. */
+export type SplitPoint = Pick<Instance, 'originalStartAt' | 'originalStartDate'>;
+
+/**
+ * Splits an RDATE or EXDATE line of `master` at `at`: the line with the values before it (they stay
+ * with the first part of the series) and the line with the values from it on (they go with the
+ * part that continues from it), each null when it has no values; null for any other line. A DATE
+ * in EXDATE of a timed series removes a whole day, so on the day of the split it goes with both.
+ */
+export function splitDateLine(
+  master: SeriesRow,
+  line: string,
+  at: SplitPoint,
+): { before: string | null; from: string | null } | null {
+  const parsed = parseDateLine(line);
+  if (parsed === null) return null;
+  const shape = shapeOf(master);
+  const split =
+    at.originalStartDate !== null
+      ? new Date(`${at.originalStartDate}T00:00:00Z`)
+      : instantToFloating(at.originalStartAt as Date, shape.zone);
+  const splitDay = floatingToDate(split);
+  const before: string[] = [];
+  const from: string[] = [];
+  for (const item of parsed.items) {
+    if (parsed.name === 'EXDATE' && item.value.kind === 'date' && !shape.allDay) {
+      if (item.value.date <= splitDay) before.push(item.text);
+      if (item.value.date >= splitDay) from.push(item.text);
+    } else if (toFloating(item.value, shape) < split) {
+      before.push(item.text);
+    } else {
+      from.push(item.text);
+    }
+  }
+  const lineOf = (texts: string[]) => (texts.length === 0 ? null : `${parsed.head}:${texts.join(',')}`);
+  return { before: lineOf(before), from: lineOf(from) };
 }

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import type { ActivitiesTable, ActivityRow, Database, EntityType, StoredAttendee } from '../../db/schema.js';
 import type { Activity, MeetingWhen } from '../crm.types.js';
 import type { CursorPosition } from '../pagination.js';
@@ -109,6 +109,45 @@ export const activitiesRepository = {
       .where('status', '!=', 'cancelled')
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
+  },
+
+  /**
+   * Marks cancelled the meeting activities of each event that sit on records outside its `keep`
+   * list (keys `<entity_type>/<entity_id>`): the meeting no longer concerns them.
+   */
+  async cancelForEventsExcept(
+    db: Kysely<Database>,
+    tenantId: string,
+    events: readonly { eventId: string; keep: readonly string[] }[],
+    now: Date,
+  ): Promise<number> {
+    let cancelled = 0;
+    // In chunks, so any page of events fits the protocol's parameter limit.
+    for (let i = 0; i < events.length; i += 1000) {
+      const chunk = events.slice(i, i + 1000);
+      const kept = chunk.flatMap((event) => event.keep.map((key) => `${event.eventId}/${key}`));
+      let query = db
+        .updateTable('activities')
+        .set({ status: 'cancelled', updated_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('type', '=', 'meeting')
+        .where('status', '!=', 'cancelled')
+        .where(
+          'event_id',
+          'in',
+          chunk.map((event) => event.eventId),
+        );
+      if (kept.length > 0) {
+        query = query.where(
+          sql<string>`event_id::text || '/' || entity_type || '/' || entity_id::text`,
+          'not in',
+          kept,
+        );
+      }
+      const result = await query.executeTakeFirst();
+      cancelled += Number(result.numUpdatedRows);
+    }
+    return cancelled;
   },
 
   /** A record's timeline, newest first; fetches `limit` rows after `after`. */

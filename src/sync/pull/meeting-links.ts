@@ -1,31 +1,40 @@
 import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import { InvalidReferenceError, type ActivityService, type MeetingInput } from '../../crm/index.js';
-import type { Database } from '../../db/schema.js';
+import { InvalidReferenceError, eventMeeting, meetingWhen, type ActivityService } from '../../crm/index.js';
+import type { Database, EntityType } from '../../db/schema.js';
 import type { MappedEventRow } from '../../google/event-mapping.js';
 import type { DoomedRow, UpsertedEventRow } from './event-upserts.js';
 
 type Trx = Transaction<Database>;
+type RecordRef = { type: EntityType; id: string };
+
+/** The CRM contacts among the attendees of a page's events. */
+export interface AttendeeContacts {
+  /** Contact ids among each event's attendees, by Google event id. */
+  byEvent: Map<string, string[]>;
+  /** Google ids of the events linked by their attendees (they carry no CRM link of their own). */
+  linkedByAttendees: Set<string>;
+}
 
 /**
  * Links pulled events to CRM records. An event the CRM created carries its link in private
  * extended properties (already on the mapped row); any other event is linked to the CRM contacts
  * among its attendees, matched by email ignoring case (the calendar owner's own entry excluded).
  * The row's entity columns name the first match; every match gets the meeting on its timeline.
- * One contact query per page. Returns the matched contact ids by Google event id.
+ * One contact query per page.
  */
 export async function linkAttendeeContacts(
   trx: Trx,
   activities: ActivityService,
   tenantId: string,
   rows: MappedEventRow[],
-): Promise<Map<string, string[]>> {
-  const candidates = rows.filter((row) => row.entity_id === null && row.status !== 'cancelled');
+): Promise<AttendeeContacts> {
+  const live = rows.filter((row) => row.status !== 'cancelled');
   const emailsOf = (row: MappedEventRow) =>
     row.attendees.filter((a) => a.self !== true).map((a) => a.email.trim().toLowerCase());
-  const emails = new Set(candidates.flatMap(emailsOf));
-  const matches = new Map<string, string[]>();
-  if (emails.size === 0) return matches;
+  const emails = new Set(live.flatMap(emailsOf));
+  const found: AttendeeContacts = { byEvent: new Map(), linkedByAttendees: new Set() };
+  if (emails.size === 0) return found;
   const contacts = await activities.findContactsByEmails(tenantId, [...emails], trx);
   const byEmail = new Map<string, string[]>();
   for (const contact of contacts) {
@@ -33,57 +42,52 @@ export async function linkAttendeeContacts(
     if (key === undefined || key === '') continue;
     byEmail.set(key, [...(byEmail.get(key) ?? []), contact.id]);
   }
-  for (const row of candidates) {
+  for (const row of live) {
     const ids = [...new Set(emailsOf(row).flatMap((email) => byEmail.get(email) ?? []))];
     const first = ids[0];
     if (first === undefined) continue;
+    found.byEvent.set(row.google_event_id, ids);
+    if (row.entity_id !== null) continue;
     row.entity_type = 'contact';
     row.entity_id = first;
-    matches.set(row.google_event_id, ids);
+    found.linkedByAttendees.add(row.google_event_id);
   }
-  return matches;
-}
-
-function meetingOf(row: UpsertedEventRow): Pick<MeetingInput, 'start' | 'end'> | undefined {
-  if (row.all_day) {
-    return row.start_date !== null && row.end_date !== null
-      ? { start: row.start_date, end: row.end_date }
-      : undefined;
-  }
-  return row.start_at !== null && row.end_at !== null ? { start: row.start_at, end: row.end_at } : undefined;
+  return found;
 }
 
 /**
  * Keeps the `meeting` activities of changed linked events up to date (title, times, attendees),
  * in the transaction of the change. A link to a record that no longer exists is logged and skipped.
+ * A changed event's activities on records it no longer concerns (neither its linked record nor a
+ * contact among its attendees: an attendee was removed, the event cancelled) are cancelled.
  */
 export async function refreshMeetings(
   trx: Trx,
   activities: ActivityService,
   logger: Logger,
   rows: readonly UpsertedEventRow[],
-  contactMatches: ReadonlyMap<string, string[]>,
+  contacts: AttendeeContacts,
 ): Promise<void> {
+  const kept: { eventId: string; keep: RecordRef[] }[] = [];
   for (const row of rows) {
-    if (row.status === 'cancelled' || row.entity_type === null || row.entity_id === null) continue;
-    const when = meetingOf(row);
+    const live = row.status !== 'cancelled';
+    const attendees = (live ? (contacts.byEvent.get(row.google_event_id) ?? []) : []).map((id) => ({
+      type: 'contact' as const,
+      id,
+    }));
+    const targets: RecordRef[] =
+      live && row.entity_type !== null && row.entity_id !== null
+        ? [{ type: row.entity_type, id: row.entity_id }]
+        : [];
+    if (contacts.linkedByAttendees.has(row.google_event_id)) {
+      targets.push(...attendees.filter((contact) => contact.id !== row.entity_id));
+    }
+    // A row this pull inserted has no activities yet.
+    if (!row.inserted) kept.push({ eventId: row.id, keep: [...targets, ...attendees] });
+    const when = meetingWhen(row);
     if (when === undefined) continue;
-    const extra = (contactMatches.get(row.google_event_id) ?? []).filter((id) => id !== row.entity_id);
-    const targets = [
-      { entityType: row.entity_type, entityId: row.entity_id },
-      ...extra.map((id) => ({ entityType: 'contact' as const, entityId: id })),
-    ];
     for (const [index, target] of targets.entries()) {
-      const input: MeetingInput = {
-        tenantId: row.tenant_id,
-        userId: row.user_id,
-        ...target,
-        eventId: row.id,
-        title: row.title,
-        description: row.description,
-        ...when,
-        attendees: row.attendees,
-      };
+      const input = eventMeeting(row, when, target);
       try {
         // The first call also refreshes every other activity of the event; the rest only add theirs.
         if (index === 0) await activities.updateMeeting(input, trx);
@@ -91,12 +95,14 @@ export async function refreshMeetings(
       } catch (error) {
         if (!(error instanceof InvalidReferenceError)) throw error;
         logger.warn(
-          { eventId: row.id, entityType: target.entityType, entityId: target.entityId, error: error.message },
+          { eventId: row.id, entityType: target.type, entityId: target.id, error: error.message },
           'Pulled event links to a CRM record that does not exist; no meeting activity logged',
         );
       }
     }
   }
+  const tenantId = rows[0]?.tenant_id;
+  if (tenantId !== undefined) await activities.cancelMeetingsElsewhere(tenantId, kept, trx);
 }
 
 /** The meetings of events about to be deleted are cancelled (before the delete unlinks them). */

@@ -1,4 +1,4 @@
-import type { EventRow, StoredAttendee } from '../../db/schema.js';
+import type { EntityType, EventRow, StoredAttendee } from '../../db/schema.js';
 import {
   CRM_PROPERTY,
   crmEventToGoogle,
@@ -39,12 +39,7 @@ export function rowToCrmFields(row: EventRow, calendarTimeZone: string | null): 
     title: row.title,
     description: row.description,
     location: row.location,
-    allDay: row.all_day,
-    startAt: row.start_at,
-    endAt: row.end_at,
-    startDate: row.start_date,
-    endDate: row.end_date,
-    timeZone: eventZone(row, calendarTimeZone),
+    ...rowTiming(row, calendarTimeZone),
     attendees: (row.attendees ?? []).map((a) => ({
       email: a.email,
       name: a.name ?? null,
@@ -54,10 +49,7 @@ export function rowToCrmFields(row: EventRow, calendarTimeZone: string | null): 
     reminders: row.reminders,
     recurrence: row.recurrence,
     conference: wantsConference(row),
-    entity:
-      row.entity_type !== null && row.entity_id !== null
-        ? { type: row.entity_type, id: row.entity_id }
-        : null,
+    entity: linkedRecord(row),
     status: row.status,
   };
 }
@@ -77,13 +69,20 @@ export function changedFields(a: MergeFields, b: MergeFields): MergeField[] {
  * An unlinked event names the link keys with null: Google's patch removes keys set to null.
  */
 export function crmPrivateProperties(row: EventRow): Record<string, string | null> {
-  const linked = row.entity_type !== null && row.entity_id !== null;
+  const linked = linkedRecord(row);
   return {
     [CRM_PROPERTY.eventId]: row.id,
     [CRM_PROPERTY.tenant]: row.tenant_id,
-    [CRM_PROPERTY.entityType]: linked ? row.entity_type : null,
-    [CRM_PROPERTY.entityId]: linked ? row.entity_id : null,
+    [CRM_PROPERTY.entityType]: linked?.type ?? null,
+    [CRM_PROPERTY.entityId]: linked?.id ?? null,
   };
+}
+
+/** The CRM record the event is linked to, if any. */
+export function linkedRecord(row: EventRow): { type: EntityType; id: string } | null {
+  return row.entity_type !== null && row.entity_id !== null
+    ? { type: row.entity_type, id: row.entity_id }
+    : null;
 }
 
 /** The row's timing as event-input sees it. */
@@ -113,10 +112,7 @@ export function rowToEventFields(row: EventRow, calendarTimeZone: string | null)
     reminders: row.reminders ?? { use_default: true, overrides: [] },
     recurrence: row.recurrence,
     conference: wantsConference(row),
-    entity:
-      row.entity_type !== null && row.entity_id !== null
-        ? { type: row.entity_type, id: row.entity_id }
-        : null,
+    entity: linkedRecord(row),
   };
 }
 

@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors.js';
 import type { GoogleEvent } from '../../google/calendar-api.js';
 import { GoogleApiError, GoogleUnavailableError, TokenRevokedError } from '../../google/errors.js';
@@ -27,7 +26,6 @@ export class PermanentPushError extends AppError {
 export type PushResult = 'synced' | 'deleted' | 'failed' | 'waiting' | 'skipped';
 
 export interface PusherDeps {
-  clock: Clock;
   logger: Logger;
   repo: PushRepository;
   writes: GoogleEventWrites;
@@ -66,7 +64,7 @@ export class EventPusher {
    * `lastAttempt` records the error on the row before the last retry is spent.
    */
   async push(key: EventKey, options: { lastAttempt: boolean } = { lastAttempt: false }): Promise<PushResult> {
-    const { repo, logger, clock } = this.deps;
+    const { repo, logger, settler } = this.deps;
     for (let round = 1; round <= MAX_ROUNDS; round++) {
       const subject = await repo.load(key);
       if (subject === undefined || subject.row.sync_state !== 'pending') return 'skipped';
@@ -85,7 +83,7 @@ export class EventPusher {
         }
         const reason = permanentReason(error);
         if (reason !== null) {
-          await repo.markFailed(subject.row, reason, clock.now());
+          await settler.refused(subject, reason);
           logger.warn({ eventId: key.eventId, reason }, 'Google refused an event change');
           return 'failed';
         }

@@ -6,6 +6,7 @@ import type { CalendarApi } from '../../google/calendar-api.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { AvailabilityService } from '../availability.service.js';
 import { EventsWriteService } from '../events-write.service.js';
+import { EventsRepository } from '../events.repository.js';
 import { EventPusher } from './event-pusher.js';
 import { GoogleEventWrites } from './google-writes.js';
 import { LocalEventChanges } from './local-changes.js';
@@ -47,7 +48,7 @@ export interface PushSyncDeps {
 export function createPushSyncServices(deps: PushSyncDeps): PushSyncServices {
   const logger = deps.logger.child({ component: 'push' });
   const repo = new PushRepository(deps.db);
-  const targets = new WriteTargets(deps.db);
+  const targets = new WriteTargets(deps.db, new EventsRepository(deps.db));
   const meetings = new MeetingActivitySync(deps.activities);
   const settler = new PushSettler({
     db: deps.db,
@@ -74,7 +75,6 @@ export function createPushSyncServices(deps: PushSyncDeps): PushSyncServices {
       activities: deps.activities,
     }),
     eventPusher: new EventPusher({
-      clock: deps.clock,
       logger,
       repo,
       writes: new GoogleEventWrites(deps.calendarApi),

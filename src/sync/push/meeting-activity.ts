@@ -1,6 +1,9 @@
 import type { Transaction } from 'kysely';
-import type { ActivityService, EntityRef } from '../../crm/index.js';
+import { eventMeeting, meetingWhen, type ActivityService, type EntityRef } from '../../crm/index.js';
 import type { Database, EventRow } from '../../db/schema.js';
+import { linkedRecord } from './event-fields.js';
+
+type RecordRef = Pick<EntityRef, 'type' | 'id'>;
 
 /**
  * Keeps the `meeting` activity of a CRM event on the records it concerns: the record it is linked
@@ -10,40 +13,32 @@ import type { Database, EventRow } from '../../db/schema.js';
 export class MeetingActivitySync {
   constructor(private readonly activities: ActivityService) {}
 
-  /** The records the meeting belongs on. */
-  async targets(trx: Transaction<Database>, row: EventRow): Promise<Pick<EntityRef, 'type' | 'id'>[]> {
-    if (row.entity_type !== null && row.entity_id !== null)
-      return [{ type: row.entity_type, id: row.entity_id }];
+  /** The CRM contacts among the event's attendees (the calendar owner's own entry excluded). */
+  private async attendeeContacts(trx: Transaction<Database>, row: EventRow): Promise<RecordRef[]> {
     const emails = (row.attendees ?? []).filter((a) => a.self !== true).map((a) => a.email);
     if (emails.length === 0) return [];
     const contacts = await this.activities.findContactsByEmails(row.tenant_id, emails, trx);
     return contacts.map((contact) => ({ type: 'contact' as const, id: contact.id }));
   }
 
-  /** Logs the meeting, or refreshes its title, times and attendees, on every record it concerns. */
+  /**
+   * Logs the meeting, or refreshes its title, times and attendees, on every record it concerns.
+   * A record that is neither linked nor among the attendees any more (an attendee removed) has its
+   * activity cancelled; a contact that is still an attendee keeps one it already has.
+   */
   async record(trx: Transaction<Database>, row: EventRow): Promise<void> {
     if (row.recurring_event_id !== null || row.deleted_at !== null || row.status === 'cancelled') return;
-    const when = row.all_day
-      ? { start: row.start_date, end: row.end_date }
-      : { start: row.start_at, end: row.end_at };
-    if (when.start === null || when.end === null) return;
-    for (const target of await this.targets(trx, row)) {
-      await this.activities.updateMeeting(
-        {
-          tenantId: row.tenant_id,
-          userId: row.user_id,
-          entityType: target.type,
-          entityId: target.id,
-          eventId: row.id,
-          title: row.title,
-          description: row.description,
-          start: when.start,
-          end: when.end,
-          attendees: row.attendees ?? [],
-        },
-        trx,
-      );
-    }
+    const when = meetingWhen(row);
+    if (when === undefined) return;
+    const attendees = await this.attendeeContacts(trx, row);
+    const linked = linkedRecord(row);
+    const targets = linked === null ? attendees : [linked];
+    for (const target of targets) await this.activities.updateMeeting(eventMeeting(row, when, target), trx);
+    await this.activities.cancelMeetingsElsewhere(
+      row.tenant_id,
+      [{ eventId: row.id, keep: [...targets, ...attendees] }],
+      trx,
+    );
   }
 
   /** The meeting is off (or moved to other records): marks every activity of the event cancelled. */

@@ -79,12 +79,7 @@ export class PushSettler {
     const { row, calendarTimeZone } = subject;
     const now = clock.now();
     return db.transaction().execute(async (trx) => {
-      const current = await trx
-        .selectFrom('events')
-        .selectAll()
-        .where('id', '=', row.id)
-        .forUpdate()
-        .executeTakeFirst();
+      const current = await repo.lock(trx, row.id);
       if (current === undefined) return 'deleted';
       const sameVersion = current.local_version === row.local_version && current.deleted_at === null;
       await repo.appendConflicts(
@@ -168,12 +163,7 @@ export class PushSettler {
     const { db, repo, clock, logger } = this.deps;
     const { row } = subject;
     await db.transaction().execute(async (trx) => {
-      const current = await trx
-        .selectFrom('events')
-        .selectAll()
-        .where('id', '=', row.id)
-        .forUpdate()
-        .executeTakeFirst();
+      const current = await repo.lock(trx, row.id);
       if (current === undefined) return;
       await this.deps.meetings.cancel(trx, current);
       if (current.recurring_event_id !== null && cause === 'google') {
@@ -210,17 +200,38 @@ export class PushSettler {
     return 'deleted';
   }
 
+  /**
+   * Google refused the change for good: the row shows `failed` with the reason. A refused delete is
+   * undone in the CRM (the event is still in Google), so its meeting activity is back on the
+   * records' timelines and its reminders are scheduled again. False when a newer local change
+   * superseded the refused one (that change is pushed next).
+   */
+  async refused(subject: PushSubject, reason: string): Promise<boolean> {
+    const { db, repo, clock, reminders } = this.deps;
+    return db.transaction().execute(async (trx) => {
+      const failed = await repo.markFailed(trx, subject.row, reason, clock.now());
+      if (failed === undefined) return false;
+      if (subject.row.deleted_at !== null) {
+        await this.recordMeeting(trx, failed);
+        await reminders.scheduleForEvent(trx, failed);
+      }
+      return true;
+    });
+  }
+
   /** Keeps the meeting activity and the reminders in step with a row Google's answer changed. */
   private async afterChange(trx: Transaction<Database>, before: EventRow, after: EventRow): Promise<void> {
-    if (meetingChanged(before, after)) {
-      try {
-        await this.deps.meetings.record(trx, after);
-      } catch (error) {
-        // A linked record deleted meanwhile must not block the sync of the event itself.
-        this.deps.logger.warn({ err: error, eventId: after.id }, 'Could not refresh the meeting activity');
-      }
-    }
+    if (meetingChanged(before, after)) await this.recordMeeting(trx, after);
     if (remindersChanged(before, after)) await this.deps.reminders.scheduleForEvent(trx, after);
+  }
+
+  private async recordMeeting(trx: Transaction<Database>, row: EventRow): Promise<void> {
+    try {
+      await this.deps.meetings.record(trx, row);
+    } catch (error) {
+      // A linked record deleted meanwhile must not block the sync of the event itself.
+      this.deps.logger.warn({ err: error, eventId: row.id }, 'Could not refresh the meeting activity');
+    }
   }
 }
 

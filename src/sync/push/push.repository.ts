@@ -58,36 +58,9 @@ export class PushRepository {
     };
   }
 
-  /** The row if its local version is still `version`, locked until the transaction ends. */
-  async lockAtVersion(trx: Transaction<Database>, row: EventRow): Promise<EventRow | undefined> {
-    return trx
-      .selectFrom('events')
-      .selectAll()
-      .where('id', '=', row.id)
-      .where('local_version', '=', row.local_version)
-      .forUpdate()
-      .executeTakeFirst();
-  }
-
-  /** Records Google's facts (etag, snapshot...) without settling the row: a newer local change waits. */
-  async storeGoogleFacts(
-    trx: Transaction<Database>,
-    rowId: string,
-    facts: {
-      google_etag: string | null;
-      google_updated: Date | null;
-      google_sequence: number | null;
-      synced_snapshot: unknown;
-      html_link: string | null;
-      meet_link: string | null;
-      ical_uid: string | null;
-    },
-  ): Promise<void> {
-    await trx
-      .updateTable('events')
-      .set({ ...facts, synced_snapshot: JSON.stringify(facts.synced_snapshot) })
-      .where('id', '=', rowId)
-      .execute();
+  /** The row as it is now, locked until the transaction ends; undefined when it is gone. */
+  async lock(trx: Transaction<Database>, rowId: string): Promise<EventRow | undefined> {
+    return trx.selectFrom('events').selectAll().where('id', '=', rowId).forUpdate().executeTakeFirst();
   }
 
   async appendConflicts(
@@ -112,28 +85,32 @@ export class PushRepository {
   /**
    * A permanent refusal: the row shows `failed` with the reason until the next edit retries it. A
    * refused delete is undone in the CRM (the event is still in Google), with its occurrences.
+   * Returns the failed row, or undefined when a newer local change superseded the pushed one.
    */
-  async markFailed(row: EventRow, reason: string, now: Date): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const result = await trx
+  async markFailed(
+    trx: Transaction<Database>,
+    row: EventRow,
+    reason: string,
+    now: Date,
+  ): Promise<EventRow | undefined> {
+    const failed = await trx
+      .updateTable('events')
+      .set({ sync_state: 'failed', sync_error: reason, deleted_at: null, updated_at: now })
+      .where('id', '=', row.id)
+      .where('local_version', '=', row.local_version)
+      .where('sync_state', '=', 'pending')
+      .returningAll()
+      .executeTakeFirst();
+    if (failed !== undefined && row.deleted_at !== null && row.recurrence !== null) {
+      await trx
         .updateTable('events')
-        .set({ sync_state: 'failed', sync_error: reason, deleted_at: null, updated_at: now })
-        .where('id', '=', row.id)
-        .where('local_version', '=', row.local_version)
-        .where('sync_state', '=', 'pending')
-        .executeTakeFirst();
-      const failed = Number(result.numUpdatedRows) > 0;
-      if (failed && row.deleted_at !== null && row.recurrence !== null) {
-        await trx
-          .updateTable('events')
-          .set({ deleted_at: null })
-          .where('calendar_id', '=', row.calendar_id)
-          .where('recurring_event_id', '=', row.google_event_id)
-          .where('deleted_at', '=', row.deleted_at)
-          .execute();
-      }
-      return failed;
-    });
+        .set({ deleted_at: null })
+        .where('calendar_id', '=', row.calendar_id)
+        .where('recurring_event_id', '=', row.google_event_id)
+        .where('deleted_at', '=', row.deleted_at)
+        .execute();
+    }
+    return failed;
   }
 
   /** Notes why a pending row is still waiting (it stays pending and is pushed later). */

@@ -10,18 +10,26 @@ export interface ReminderDefaults {
   custom: boolean;
 }
 
+/** The reminders the user set as their own defaults; null when they never did. */
+export async function storedDefaultReminders(
+  db: Db,
+  owner: Owner,
+): Promise<StoredReminders['overrides'] | null> {
+  const user = await db
+    .selectFrom('users')
+    .select('default_reminders')
+    .where('tenant_id', '=', owner.tenantId)
+    .where('id', '=', owner.userId)
+    .executeTakeFirst();
+  return user?.default_reminders ?? null;
+}
+
 /** The user's default reminders for events created without any. */
 export class ReminderDefaultsService {
   constructor(private readonly db: Db) {}
 
   async get(owner: Owner): Promise<ReminderDefaults> {
-    const user = await this.db
-      .selectFrom('users')
-      .select('default_reminders')
-      .where('tenant_id', '=', owner.tenantId)
-      .where('id', '=', owner.userId)
-      .executeTakeFirst();
-    const own = user?.default_reminders ?? null;
+    const own = await storedDefaultReminders(this.db, owner);
     return { reminders: own ?? [...DEFAULT_REMINDER_OVERRIDES], custom: own !== null };
   }
 

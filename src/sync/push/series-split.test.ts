@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRow } from '../../db/schema.js';
-import type { Instance } from '../recurrence.js';
+import { expandSeries, type Instance } from '../recurrence.js';
 import { combinedSendUpdates } from './event-rows.js';
 import {
   continuationRecurrence,
@@ -21,6 +21,20 @@ const master = {
   recurrence: ['RRULE:FREQ=WEEKLY;COUNT=6', 'EXDATE;TZID=America/New_York:20310217T090000'],
 } as unknown as EventRow;
 
+/** An all-day series from Saturday 2031-02-01. */
+function allDayMaster(recurrence: string[]): EventRow {
+  return {
+    ...master,
+    all_day: true,
+    start_at: null,
+    end_at: null,
+    start_date: '2031-02-01',
+    end_date: '2031-02-02',
+    time_zone: null,
+    recurrence,
+  };
+}
+
 function occurrence(start: string): Instance {
   const at = new Date(start);
   return {
@@ -39,7 +53,7 @@ function occurrence(start: string): Instance {
 
 describe('splitting a series ("this and following")', () => {
   it('ends the rules one second before the occurrence, in UTC, replacing COUNT', () => {
-    expect(truncateRecurrence(master.recurrence ?? [], occurrence('2031-02-24T14:00:00Z'))).toEqual([
+    expect(truncateRecurrence(master, occurrence('2031-02-24T14:00:00Z'))).toEqual([
       'RRULE:FREQ=WEEKLY;UNTIL=20310224T135959Z',
       'EXDATE;TZID=America/New_York:20310217T090000',
     ]);
@@ -52,14 +66,16 @@ describe('splitting a series ("this and following")', () => {
       originalStartDate: '2031-03-01',
       allDay: true,
     };
-    expect(truncateRecurrence(['RRULE:FREQ=DAILY'], day)).toEqual(['RRULE:FREQ=DAILY;UNTIL=20310228']);
+    expect(truncateRecurrence(allDayMaster(['RRULE:FREQ=DAILY']), day)).toEqual([
+      'RRULE:FREQ=DAILY;UNTIL=20310228',
+    ]);
   });
 
   it('continues with the occurrences left of a COUNT (an excluded date still counts as one of the rule)', () => {
     // The rule's occurrences before the 4th Monday: Feb 3, 10 and 17 (excluded, but counted).
+    // The excluded date is before the split: it stays with the first part only.
     expect(continuationRecurrence(master, occurrence('2031-02-24T14:00:00Z'))).toEqual([
       'RRULE:FREQ=WEEKLY;COUNT=3',
-      'EXDATE;TZID=America/New_York:20310217T090000',
     ]);
     expect(
       continuationRecurrence(
@@ -67,6 +83,84 @@ describe('splitting a series ("this and following")', () => {
         occurrence('2031-02-24T14:00:00Z'),
       ),
     ).toEqual(['RRULE:FREQ=WEEKLY;UNTIL=20311231T000000Z']);
+  });
+
+  it('gives the RDATEs and EXDATEs from the split on to the new series, the earlier ones to the first', () => {
+    const series = {
+      ...master,
+      recurrence: [
+        'RRULE:FREQ=WEEKLY;COUNT=6',
+        // Wednesdays Feb 5 and Mar 5, and the Monday of the split itself.
+        'RDATE;TZID=America/New_York:20310205T090000,20310305T090000,20310224T090000',
+        'EXDATE;TZID=America/New_York:20310217T090000,20310303T090000',
+        'RDATE:20310226T150000Z',
+      ],
+    } as EventRow;
+    const split = occurrence('2031-02-24T14:00:00Z');
+    const first = truncateRecurrence(series, split);
+    const rest = continuationRecurrence(series, split);
+    expect(first).toEqual([
+      'RRULE:FREQ=WEEKLY;UNTIL=20310224T135959Z',
+      'RDATE;TZID=America/New_York:20310205T090000',
+      'EXDATE;TZID=America/New_York:20310217T090000',
+    ]);
+    expect(rest).toEqual([
+      'RRULE:FREQ=WEEKLY;COUNT=3',
+      'RDATE;TZID=America/New_York:20310305T090000,20310224T090000',
+      'EXDATE;TZID=America/New_York:20310303T090000',
+      'RDATE:20310226T150000Z',
+    ]);
+    // Together the two parts have exactly the occurrences of the series.
+    const range = { from: new Date('2031-01-01T00:00:00Z'), to: new Date('2031-06-01T00:00:00Z') };
+    const starts = (row: EventRow) =>
+      expandSeries(row, [], range).map((instance) => instance.originalStartAt?.toISOString());
+    const continued = {
+      ...series,
+      start_at: split.startAt,
+      end_at: split.endAt,
+      recurrence: rest,
+    } as EventRow;
+    expect([...starts({ ...series, recurrence: first }), ...starts(continued)]).toEqual(starts(series));
+    expect(starts(series)).toContain('2031-03-05T14:00:00.000Z');
+    expect(starts(series)).not.toContain('2031-03-03T14:00:00.000Z');
+  });
+
+  it('splits the dates of an all-day series by day; a whole-day EXDATE of a timed series on the split day goes with both', () => {
+    const series = allDayMaster([
+      'RRULE:FREQ=WEEKLY',
+      'RDATE;VALUE=DATE:20310225,20310301,20310306',
+      'EXDATE;VALUE=DATE:20310222,20310308',
+    ]);
+    const day: Instance = {
+      ...occurrence('2031-03-01T00:00:00Z'),
+      originalStartAt: null,
+      originalStartDate: '2031-03-01',
+      allDay: true,
+    };
+    expect(truncateRecurrence(series, day)).toEqual([
+      'RRULE:FREQ=WEEKLY;UNTIL=20310228',
+      'RDATE;VALUE=DATE:20310225',
+      'EXDATE;VALUE=DATE:20310222',
+    ]);
+    expect(continuationRecurrence(series, day)).toEqual([
+      'RRULE:FREQ=WEEKLY',
+      'RDATE;VALUE=DATE:20310301,20310306',
+      'EXDATE;VALUE=DATE:20310308',
+    ]);
+
+    const timed = {
+      ...master,
+      recurrence: ['RRULE:FREQ=DAILY', 'EXDATE;VALUE=DATE:20310210,20310224,20310301'],
+    };
+    const split = occurrence('2031-02-24T14:00:00Z');
+    expect(truncateRecurrence(timed as EventRow, split)).toEqual([
+      'RRULE:FREQ=DAILY;UNTIL=20310224T135959Z',
+      'EXDATE;VALUE=DATE:20310210,20310224',
+    ]);
+    expect(continuationRecurrence(timed as EventRow, split)).toEqual([
+      'RRULE:FREQ=DAILY',
+      'EXDATE;VALUE=DATE:20310224,20310301',
+    ]);
   });
 
   it('knows the first occurrence', () => {

@@ -1,6 +1,6 @@
 import type { EventRow } from '../../db/schema.js';
 import type { EventTiming } from '../event-input.js';
-import { expandSeries, type Instance } from '../recurrence.js';
+import { expandSeries, splitDateLine, type Instance } from '../recurrence.js';
 import {
   addDays,
   daysBetween,
@@ -35,27 +35,37 @@ function untilBefore(instance: Instance): string {
   return formatUtcCompact(new Date(start.getTime() - 1000));
 }
 
-/** The series' lines, ended before `instance`: each RRULE gets an UNTIL (replacing any COUNT). */
-export function truncateRecurrence(lines: readonly string[], instance: Instance): string[] {
+/**
+ * The series' lines, ended before `instance`: each RRULE gets an UNTIL (replacing any COUNT), and
+ * RDATE and EXDATE lines keep only their dates before it (later ones belong to no occurrence left).
+ */
+export function truncateRecurrence(master: EventRow, instance: Instance): string[] {
   const until = untilBefore(instance);
-  return lines.map((line) => {
+  return (master.recurrence ?? []).flatMap((line) => {
+    const dates = splitDateLine(master, line, instance);
+    if (dates !== null) return dates.before === null ? [] : [dates.before];
     const { name, parts } = ruleParts(line);
-    if (name !== 'RRULE') return line;
-    return `RRULE:${[...withoutBounds(parts), `UNTIL=${until}`].join(';')}`;
+    if (name !== 'RRULE') return [line];
+    return [`RRULE:${[...withoutBounds(parts), `UNTIL=${until}`].join(';')}`];
   });
 }
 
 /**
  * The lines of the series that continues from `instance`: the same rules, with a COUNT reduced by
- * the occurrences before the split, an UNTIL kept as it was; RDATEs stay with the first part.
+ * the occurrences before the split, an UNTIL kept as it was; the RDATEs and EXDATEs on or after the
+ * split (the earlier ones stay with the first part).
  */
 export function continuationRecurrence(master: EventRow, instance: Instance): string[] {
   const lines = master.recurrence ?? [];
   const splitAt = instance.originalStartAt ?? new Date(`${instance.originalStartDate ?? ''}T00:00:00Z`);
   const result: string[] = [];
   for (const line of lines) {
+    const dates = splitDateLine(master, line, instance);
+    if (dates !== null) {
+      if (dates.from !== null) result.push(dates.from);
+      continue;
+    }
     const { name, parts } = ruleParts(line);
-    if (name === 'RDATE') continue;
     const count = name === 'RRULE' ? parts.find((part) => /^COUNT=/i.test(part)) : undefined;
     if (count === undefined) {
       result.push(line);

@@ -100,7 +100,7 @@ export class SeriesWrites {
     await changes.patch(
       trx,
       master,
-      { ...fields, recurrence: truncateRecurrence(master.recurrence ?? [], instance) },
+      { ...fields, recurrence: truncateRecurrence(master, instance) },
       { sendUpdates },
       now,
     );

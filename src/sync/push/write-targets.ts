@@ -11,7 +11,9 @@ import {
 } from '../events-write.errors.js';
 import { expandSeries, type Instance } from '../recurrence.js';
 import { addDays, dateStartInstant, parseTimeValue } from '../time.js';
+import type { EventsRepository } from '../events.repository.js';
 import { eventZone } from './event-fields.js';
+import { storedDefaultReminders } from './reminder-defaults.js';
 import './push.schema.js';
 
 /** What a write addresses: a stored event (single, series, occurrence row) or a plain occurrence of a series. */
@@ -30,7 +32,10 @@ const WRITABLE_ROLES = new Set(['owner', 'writer']);
 
 /** Looks up what event writes need: the connection, the calendar, the addressed event. */
 export class WriteTargets {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly events: EventsRepository,
+  ) {}
 
   /** The user's connection, which must be active (else 409 with a code saying what to do). */
   async activeConnection(owner: Owner): Promise<ConnectionRow> {
@@ -95,13 +100,7 @@ export class WriteTargets {
 
   /** The user's own default reminders, if set. */
   async defaultReminders(owner: Owner): Promise<StoredReminders['overrides'] | undefined> {
-    const user = await this.db
-      .selectFrom('users')
-      .select('default_reminders')
-      .where('tenant_id', '=', owner.tenantId)
-      .where('id', '=', owner.userId)
-      .executeTakeFirst();
-    return user?.default_reminders ?? undefined;
+    return (await storedDefaultReminders(this.db, owner)) ?? undefined;
   }
 
   /** The event or occurrence an API id names, among the user's live events; 404 otherwise. */
@@ -142,14 +141,7 @@ export class WriteTargets {
   }
 
   private async findRow(owner: Owner, id: string): Promise<EventRow | undefined> {
-    const row = await this.db
-      .selectFrom('events')
-      .selectAll()
-      .where('id', '=', id)
-      .where('tenant_id', '=', owner.tenantId)
-      .where('user_id', '=', owner.userId)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
+    const row = await this.events.findById(owner, id);
     return row?.status === 'cancelled' ? undefined : row;
   }
 

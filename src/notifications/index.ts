@@ -25,7 +25,10 @@ export {
 
 /** The CRM's reminder notifications as the app's Services expose them. */
 export interface NotificationServices {
-  /** `scheduleForEvent(trx, row)`: (re)computes an event's reminder rows; call after any event row change. */
+  /**
+   * `scheduleForEvent(trx, row)` / `scheduleForEvents(trx, rows)`: (re)computes events' reminder
+   * rows; call after any event row change.
+   */
   notifications: ReminderScheduleService;
   /** Listing and marking read (GET /notifications). */
   notificationInbox: NotificationService;

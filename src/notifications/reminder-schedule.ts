@@ -1,12 +1,31 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Database, EventRow } from '../db/schema.js';
 import { eventZone } from '../sync/push/event-fields.js';
 import type { ReminderScheduler } from '../sync/push/push-settle.js';
 import { expandSeries, RecurrenceError } from '../sync/recurrence.js';
-import { dateStartInstant } from '../sync/time.js';
 import '../sync/push/push.schema.js';
+import {
+  dayOccurrence,
+  declinedBySelf,
+  popupMinutesOf,
+  remindersOf,
+  singleOccurrence,
+  usesDefaults,
+  type CalendarDefaults,
+  type Occurrence,
+  type WantedReminder,
+  type ReminderPayload,
+  REMINDER_HORIZON_MS,
+} from './reminder-times.js';
+
+export { REMINDER_HORIZON_MS, type ReminderPayload } from './reminder-times.js';
+
+/** A reminder computed slightly in the past (an event created right at reminder time) still fires. */
+const NEW_REMINDER_GRACE_MS = 60_000;
+/** New reminder rows per INSERT (6 parameters each, well under PostgreSQL's 65,535). */
+const INSERT_CHUNK = 1000;
 
 /**
  * The CRM's own reminder notifications: one `notifications` row per (event, fire time) for each
@@ -14,42 +33,6 @@ import '../sync/push/push.schema.js';
  * Recurring series get rows for the occurrences whose reminders fall within the horizon; an hourly
  * job moves the horizon forward. Rows are (re)computed whenever an event row changes.
  */
-
-/** How far ahead reminders of recurring series are materialized. */
-export const REMINDER_HORIZON_MS = 7 * 86_400_000;
-/** A reminder computed slightly in the past (an event created right at reminder time) still fires. */
-const NEW_REMINDER_GRACE_MS = 60_000;
-/** Google's popup default for a calendar that reports none we know of. */
-const FALLBACK_POPUP_MINUTES = [10];
-
-/** What a reminder notification carries (stored as `payload`; sent to the page and the webhook). */
-export interface ReminderPayload {
-  event_id: string;
-  /** The occurrence's API id for a series (`<series id>:<occurrence Google id>`), else the event id. */
-  item_id: string;
-  title: string | null;
-  all_day: boolean;
-  /** ISO instant, or 'YYYY-MM-DD' for all-day events. */
-  start: string;
-  end: string;
-  /** When the occurrence ends: a reminder claimed after this is skipped. */
-  ends_at: string;
-  minutes_before: number;
-  time_zone: string;
-  location: string | null;
-  meet_link: string | null;
-  html_link: string | null;
-}
-
-interface Occurrence {
-  itemId: string;
-  allDay: boolean;
-  startAt: Date;
-  endAt: Date;
-  start: string;
-  end: string;
-}
-
 export class ReminderScheduleService implements ReminderScheduler {
   constructor(private readonly deps: { clock: Clock; logger: Logger }) {}
 
@@ -70,6 +53,51 @@ export class ReminderScheduleService implements ReminderScheduler {
     if (master !== undefined) await this.scheduleOne(trx, master, master.id);
   }
 
+  /**
+   * `scheduleForEvent` for many rows (a page of a pull) with a fixed number of statements for the
+   * single events among them: one read of their calendars' defaults, one delete of the reminders no
+   * longer wanted, one insert per 1,000 new ones. Series and their occurrences go one by one.
+   */
+  async scheduleForEvents(trx: Transaction<Database>, rows: readonly EventRow[]): Promise<void> {
+    const singles: EventRow[] = [];
+    for (const row of rows) {
+      if (row.recurring_event_id === null && row.recurrence === null) singles.push(row);
+      else await this.scheduleForEvent(trx, row);
+    }
+    if (singles.length === 0) return;
+    const now = this.deps.clock.now();
+    const defaults = await this.calendarDefaults(trx, singles);
+    const wanted = singles.flatMap((row) =>
+      row.deleted_at === null && row.status !== 'cancelled'
+        ? this.wantedOnce(row, now, row.id, popupMinutesOf(row, defaults.get(row.calendar_id))).map((w) => ({
+            row,
+            ...w,
+          }))
+        : [],
+    );
+    // Unfired reminders no longer wanted go; fired ones stay (history, and they never fire twice).
+    const keep = JSON.stringify(wanted.map((w) => ({ event_id: w.row.id, fire_at: w.fireAt.toISOString() })));
+    await trx
+      .deleteFrom('notifications')
+      .where(
+        'event_id',
+        'in',
+        singles.map((row) => row.id),
+      )
+      .where('fired_at', 'is', null)
+      .where(
+        sql<boolean>`NOT EXISTS (SELECT 1 FROM jsonb_to_recordset(${keep}::jsonb) AS w(event_id uuid, fire_at timestamptz) WHERE w.event_id = notifications.event_id AND w.fire_at = notifications.fire_at)`,
+      )
+      .execute();
+    const fresh = wanted.filter((w) => w.fireAt.getTime() >= now.getTime() - NEW_REMINDER_GRACE_MS);
+    for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
+      await this.insertReminders(
+        trx,
+        fresh.slice(i, i + INSERT_CHUNK).map((w) => ({ row: w.row, fireAt: w.fireAt, payload: w.payload })),
+      );
+    }
+  }
+
   private async scheduleOne(trx: Transaction<Database>, row: EventRow, itemId: string): Promise<void> {
     const now = this.deps.clock.now();
     const live = row.deleted_at === null && row.status !== 'cancelled';
@@ -81,17 +109,27 @@ export class ReminderScheduleService implements ReminderScheduler {
     await stale.execute();
 
     const fresh = wanted.filter((w) => w.fireAt.getTime() >= now.getTime() - NEW_REMINDER_GRACE_MS);
-    if (fresh.length === 0) return;
+    await this.insertReminders(
+      trx,
+      fresh.map((w) => ({ row, fireAt: w.fireAt, payload: w.payload })),
+    );
+  }
+
+  private async insertReminders(
+    trx: Transaction<Database>,
+    reminders: readonly { row: EventRow; fireAt: Date; payload: ReminderPayload }[],
+  ): Promise<void> {
+    if (reminders.length === 0) return;
     await trx
       .insertInto('notifications')
       .values(
-        fresh.map((w) => ({
+        reminders.map(({ row, fireAt, payload }) => ({
           tenant_id: row.tenant_id,
           user_id: row.user_id,
           event_id: row.id,
           kind: 'reminder',
-          fire_at: w.fireAt,
-          payload: JSON.stringify(w.payload),
+          fire_at: fireAt,
+          payload: JSON.stringify(payload),
         })),
       )
       .onConflict((oc) =>
@@ -108,59 +146,42 @@ export class ReminderScheduleService implements ReminderScheduler {
     row: EventRow,
     now: Date,
     itemId: string,
-  ): Promise<{ fireAt: Date; payload: ReminderPayload }[]> {
-    // Google does not remind people of invitations they declined.
-    if ((row.attendees ?? []).some((a) => a.self === true && a.status === 'declined')) return [];
-    const minutesList = await this.popupMinutes(trx, row);
+  ): Promise<WantedReminder[]> {
+    if (declinedBySelf(row)) return [];
+    const minutesList = popupMinutesOf(row, await this.defaultsOf(trx, row));
     if (minutesList.length === 0) return [];
-    const zone = eventZone(row, null);
     const isSeries = row.recurrence !== null && row.recurring_event_id === null;
     const occurrences = isSeries
       ? await this.seriesOccurrences(trx, row, now, Math.max(...minutesList))
-      : singleOccurrence(row, zone, itemId);
-    const horizon = now.getTime() + REMINDER_HORIZON_MS;
-    const result: { fireAt: Date; payload: ReminderPayload }[] = [];
-    for (const occurrence of occurrences) {
-      if (occurrence.endAt.getTime() <= now.getTime()) continue;
-      for (const minutes of minutesList) {
-        const fireAt = new Date(occurrence.startAt.getTime() - minutes * 60_000);
-        if (isSeries && fireAt.getTime() > horizon) continue;
-        result.push({
-          fireAt,
-          payload: {
-            event_id: row.id,
-            item_id: occurrence.itemId,
-            title: row.title,
-            all_day: occurrence.allDay,
-            start: occurrence.start,
-            end: occurrence.end,
-            ends_at: occurrence.endAt.toISOString(),
-            minutes_before: minutes,
-            time_zone: zone,
-            location: row.location,
-            meet_link: row.meet_link,
-            html_link: row.html_link,
-          },
-        });
-      }
-    }
-    return result;
+      : singleOccurrence(row, eventZone(row, null), itemId);
+    return remindersOf(row, occurrences, minutesList, now, isSeries);
   }
 
-  /** Popup minutes of the event: its overrides, or its calendar's defaults with useDefault. */
-  private async popupMinutes(trx: Transaction<Database>, row: EventRow): Promise<number[]> {
-    const reminders = row.reminders;
-    if (reminders !== null && !reminders.use_default) {
-      return [...new Set(reminders.overrides.filter((r) => r.method === 'popup').map((r) => r.minutes))];
-    }
-    const calendar = await trx
+  /** `wanted` for an event that is not part of a series, with its popup minutes already known. */
+  private wantedOnce(row: EventRow, now: Date, itemId: string, minutesList: number[]): WantedReminder[] {
+    if (declinedBySelf(row) || minutesList.length === 0) return [];
+    return remindersOf(row, singleOccurrence(row, eventZone(row, null), itemId), minutesList, now, false);
+  }
+
+  /** The calendar's default reminders when the event uses them (`undefined` when it has its own). */
+  private async defaultsOf(trx: Transaction<Database>, row: EventRow): Promise<CalendarDefaults | undefined> {
+    if (!usesDefaults(row)) return undefined;
+    return (await this.calendarDefaults(trx, [row])).get(row.calendar_id) ?? null;
+  }
+
+  /** Default reminders of the calendars of `rows` that use them, in one query. */
+  private async calendarDefaults(
+    trx: Transaction<Database>,
+    rows: readonly EventRow[],
+  ): Promise<Map<string, CalendarDefaults>> {
+    const ids = [...new Set(rows.filter(usesDefaults).map((row) => row.calendar_id))];
+    if (ids.length === 0) return new Map();
+    const calendars = await trx
       .selectFrom('calendars')
-      .select('default_reminders')
-      .where('id', '=', row.calendar_id)
-      .executeTakeFirst();
-    const defaults = calendar?.default_reminders;
-    if (defaults === null || defaults === undefined) return FALLBACK_POPUP_MINUTES;
-    return [...new Set(defaults.filter((r) => r.method === 'popup').map((r) => r.minutes))];
+      .select(['id', 'default_reminders'])
+      .where('id', 'in', ids)
+      .execute();
+    return new Map(calendars.map((calendar) => [calendar.id, calendar.default_reminders]));
   }
 
   private async seriesOccurrences(
@@ -206,33 +227,4 @@ export class ReminderScheduleService implements ReminderScheduler {
       return [];
     }
   }
-}
-
-function dayOccurrence(itemId: string, startDate: string, endDate: string, zone: string): Occurrence {
-  return {
-    itemId,
-    allDay: true,
-    startAt: dateStartInstant(startDate, zone),
-    endAt: dateStartInstant(endDate, zone),
-    start: startDate,
-    end: endDate,
-  };
-}
-
-function singleOccurrence(row: EventRow, zone: string, itemId: string): Occurrence[] {
-  if (row.all_day) {
-    if (row.start_date === null || row.end_date === null) return [];
-    return [dayOccurrence(itemId, row.start_date, row.end_date, zone)];
-  }
-  if (row.start_at === null || row.end_at === null) return [];
-  return [
-    {
-      itemId,
-      allDay: false,
-      startAt: row.start_at,
-      endAt: row.end_at,
-      start: row.start_at.toISOString(),
-      end: row.end_at.toISOString(),
-    },
-  ];
 }

@@ -21,9 +21,10 @@ import { emptyCounts, type CalendarRef, type PullCounts } from './pull.types.js'
 
 type Trx = Transaction<Database>;
 
-/** Recomputes an event's reminder notifications whenever its row changes (the notifications module). */
+/** Recomputes events' reminder notifications whenever their rows change (the notifications module). */
 export interface ReminderScheduler {
-  scheduleForEvent(trx: Trx, row: EventRow): Promise<void>;
+  /** The whole page at once: a few statements, not a few per event. */
+  scheduleForEvents(trx: Trx, rows: readonly EventRow[]): Promise<void>;
 }
 
 export interface PageWriterDeps {
@@ -82,7 +83,7 @@ export class PageWriter {
 
     await db.transaction().execute(async (trx) => {
       const now = clock.now();
-      const matches = await linkAttendeeContacts(trx, activities, target.ref.tenantId, upserts);
+      const attendeeContacts = await linkAttendeeContacts(trx, activities, target.ref.tenantId, upserts);
       const changed = await upsertEventRows(trx, target.ref, upserts, { now, generation: target.generation });
       if (target.generation !== null) {
         // Rows the upsert wrote carry the generation already; stamp the others the listing returned.
@@ -100,12 +101,11 @@ export class PageWriter {
         target.ref,
         await rowsOfDeletedEvents(trx, target.ref, deletions),
       );
-      await refreshMeetings(trx, activities, logger, changed, matches);
-      if (this.deps.reminders !== undefined) {
-        for (const row of changed) {
-          if (needsReminders(row, now)) await this.deps.reminders.scheduleForEvent(trx, row);
-        }
-      }
+      await refreshMeetings(trx, activities, logger, changed, attendeeContacts);
+      await this.deps.reminders?.scheduleForEvents(
+        trx,
+        changed.filter((row) => needsReminders(row, now)),
+      );
       await target.finish(trx);
     });
     this.deps.metrics.recordCounts(counts);

@@ -8,9 +8,9 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { calendar, type calendar_v3 } from '@googleapis/calendar';
-import { OAuth2Client } from 'google-auth-library';
+import type { calendar_v3 } from '@googleapis/calendar';
 import { startEmulator } from '../emulator/src/index.js';
+import { calendarAs, callEmulatorAdmin } from '../test/support/emulator-client.js';
 
 const BIG = Number(process.env.BENCH_EVENTS ?? 100_000);
 const SMALL = 1_000;
@@ -25,40 +25,13 @@ const MAX_RATIO = 3;
 const emulator = await startEmulator({ port: 0, rateLimitPerMinute: 10_000_000 });
 const url = emulator.url;
 
-async function admin(method: string, path: string, body?: unknown): Promise<unknown> {
-  const init: RequestInit = { method, headers: { 'content-type': 'application/json' } };
-  if (body !== undefined) init.body = JSON.stringify(body);
-  const res = await fetch(`${url}/__admin${path}`, init);
-  if (!res.ok) throw new Error(`admin ${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? undefined : res.json();
-}
+const admin = (method: string, path: string, body?: unknown): Promise<unknown> =>
+  callEmulatorAdmin(url, method, path, body);
 
+/** A new emulated user and the official client acting as it. */
 async function connect(email: string): Promise<calendar_v3.Calendar> {
   await admin('POST', '/users', { email });
-  const tokens = (await admin('POST', '/tokens', {
-    email,
-    scopes: ['https://www.googleapis.com/auth/calendar'],
-  })) as { access_token: string; refresh_token: string; expires_in: number };
-  const auth = new OAuth2Client({
-    clientId: 'bench',
-    clientSecret: 'bench',
-    endpoints: {
-      oauth2AuthBaseUrl: `${url}/o/oauth2/v2/auth`,
-      oauth2TokenUrl: `${url}/token`,
-      oauth2RevokeUrl: `${url}/revoke`,
-    },
-  });
-  auth.setCredentials({
-    access_token: tokens.access_token,
-    refresh_token: tokens.refresh_token,
-    expiry_date: Date.now() + tokens.expires_in * 1000,
-  });
-  // googleapis-common pins its own google-auth-library copy; the client only calls request().
-  return calendar({
-    version: 'v3',
-    auth: auth as unknown as NonNullable<calendar_v3.Options['auth']>,
-    rootUrl: `${url}/`,
-  });
+  return calendarAs(url, email);
 }
 
 async function seed(email: string, count: number): Promise<number> {

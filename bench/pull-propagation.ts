@@ -15,9 +15,9 @@ import {
   resetCalls,
   seed,
   sleep,
-  startPullBenchApp,
+  startBenchApp,
   type Store,
-} from './pull-support.js';
+} from './support.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -45,7 +45,7 @@ export async function measurePushPropagation(
   postgresUrl: string,
   changes: number,
 ): Promise<PushPropagation> {
-  const bench = await startPullBenchApp(emulator, store, postgresUrl, { serve: true });
+  const bench = await startBenchApp(emulator, store, postgresUrl, { serve: true });
   try {
     const userId = `propagation-${store}`;
     const email = `${userId}-${Date.now().toString(36)}@example.com`;
@@ -76,7 +76,7 @@ export async function measurePushPropagation(
         requestBody: { summary: title },
       });
       for (;;) {
-        const res = await bench.app!.inject({
+        const res = await bench.app.inject({
           method: 'GET',
           url: `/calendar/events?q=${encodeURIComponent(title)}`,
           headers: { authorization },

@@ -28,9 +28,9 @@ import {
   postgresReachable,
   resetCalls,
   seed,
-  startPullBenchApp,
+  startBenchApp,
   type Store,
-} from './pull-support.js';
+} from './support.js';
 
 const quick = process.argv.includes('--quick');
 const SIZES = quick ? [2_000, 10_000] : [10_000, 100_000];
@@ -60,7 +60,7 @@ const stores: Store[] = (await postgresReachable(postgresUrl)) ? ['pglite', 'pos
 if (!stores.includes('postgres')) console.error(`PostgreSQL not reachable at ${postgresUrl}: PGlite only.`);
 
 async function fullSync(size: number, email: string, store: Store): Promise<FullSyncRow> {
-  const bench = await startPullBenchApp(emulator, store, postgresUrl, { serve: false });
+  const bench = await startBenchApp(emulator, store, postgresUrl, { serve: false });
   try {
     const userId = `full-${size}-${store}`;
     const { calendarId } = await connect(bench, userId, email);

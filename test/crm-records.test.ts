@@ -1,29 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './support/harness.js';
+import { useTestApp } from './support/use-test-app.js';
+import { signedInCaller } from './support/crm-api.js';
 
 let t: TestApp;
 
-beforeAll(async () => {
-  t = await startTestApp({ workers: false });
+useTestApp({ workers: false }, (app) => {
+  t = app;
 });
-afterAll(async () => {
-  await t?.close();
-});
-
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** A signed-in caller in a tenant of its own, so tests do not see each other's records. */
-async function signIn(user = 'alice', tenant = `t-${randomUUID()}`) {
-  const token = await t.tokenFor(user, tenant);
-  return async (method: Method, url: string, payload?: unknown) =>
-    t.app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${token}` },
-      ...(payload !== undefined ? { payload: payload as object } : {}),
-    });
-}
+const signIn = (user = 'alice', tenant = `t-${randomUUID()}`) => signedInCaller(t, user, tenant);
 
 describe('companies', () => {
   it('creates, reads, updates and deletes a company', async () => {

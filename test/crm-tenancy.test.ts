@@ -1,29 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidReferenceError } from '../src/crm/index.js';
-import { startTestApp, type TestApp } from './support/harness.js';
+import type { TestApp } from './support/harness.js';
+import { useTestApp } from './support/use-test-app.js';
+import { signedInCaller } from './support/crm-api.js';
 
 let t: TestApp;
 
-beforeAll(async () => {
-  t = await startTestApp({ workers: false });
-});
-afterAll(async () => {
-  await t?.close();
+useTestApp({ workers: false }, (app) => {
+  t = app;
 });
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-
-async function signIn(user: string, tenant: string) {
-  const token = await t.tokenFor(user, tenant);
-  return async (method: Method, url: string, payload?: unknown) =>
-    t.app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${token}` },
-      ...(payload !== undefined ? { payload: payload as object } : {}),
-    });
-}
+const signIn = (user: string, tenant: string) => signedInCaller(t, user, tenant);
 
 describe('tenant isolation', () => {
   const tenantA = `a-${randomUUID()}`;

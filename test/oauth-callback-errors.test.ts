@@ -1,14 +1,16 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.js';
 import { verifierContext } from '../src/connections/connection.types.js';
 import { sha256Base64url } from '../src/security/hashing.js';
-import { startTestApp, type TestApp } from './support/harness.js';
+import type { TestApp } from './support/harness.js';
+import { useTestApp } from './support/use-test-app.js';
 import {
   connectCalendar,
   deliverCallback,
   emulatorAdmin,
   followAutoConsent,
+  freshAccount,
   getStatus,
   rawConnectionRow,
   requestAuthUrl,
@@ -16,17 +18,9 @@ import {
 
 let t: TestApp;
 const clock = new ManualClock();
-let counter = 0;
-const fresh = (name: string) => {
-  counter += 1;
-  return { userId: `${name}-${counter}`, email: `${name}-${counter}@example.com` };
-};
 
-beforeAll(async () => {
-  t = await startTestApp({ clock });
-});
-afterAll(async () => {
-  await t?.close();
+useTestApp({ clock }, (app) => {
+  t = app;
 });
 
 /** The callback answered an HTML page explaining `reason` with `status`. */
@@ -44,7 +38,7 @@ async function expectNothingStored(userId: string): Promise<void> {
 
 describe('state checks', () => {
   it('refuses a reused state and keeps the first connection as it was', async () => {
-    const { userId, email } = fresh('reuse');
+    const { userId, email } = freshAccount('reuse');
     const { callbackUrl } = await connectCalendar(t, userId, email);
     const before = await rawConnectionRow(t, userId);
     const replay = await deliverCallback(t, callbackUrl);
@@ -54,7 +48,7 @@ describe('state checks', () => {
   });
 
   it('refuses an expired state (older than 10 minutes) and stores nothing', async () => {
-    const { userId, email } = fresh('late');
+    const { userId, email } = freshAccount('late');
     const callbackUrl = await followAutoConsent(await requestAuthUrl(t, userId, { loginHint: email }));
     clock.advance(11 * 60_000);
     const res = await deliverCallback(t, callbackUrl);
@@ -82,7 +76,7 @@ describe('state checks', () => {
 
 describe('consent outcomes', () => {
   it('shows a page for denied consent (error=access_denied) and stores nothing', async () => {
-    const { userId, email } = fresh('deny');
+    const { userId, email } = freshAccount('deny');
     await emulatorAdmin(t, 'POST', '/settings', { autoConsent: false });
     try {
       const authUrl = await requestAuthUrl(t, userId, { loginHint: email });
@@ -110,7 +104,7 @@ describe('consent outcomes', () => {
   });
 
   it('fails the exchange when the PKCE verifier does not match, and stores nothing', async () => {
-    const { userId, email } = fresh('pkce');
+    const { userId, email } = freshAccount('pkce');
     const callbackUrl = await followAutoConsent(await requestAuthUrl(t, userId, { loginHint: email }));
     const stateHash = sha256Base64url(callbackUrl.searchParams.get('state')!);
     // A well-formed verifier for this very row, just not the one the challenge was made from.
@@ -129,7 +123,7 @@ describe('consent outcomes', () => {
   });
 
   it('reports a grant without calendar.events instead of storing it', async () => {
-    const { userId, email } = fresh('scope');
+    const { userId, email } = freshAccount('scope');
     const authUrl = await requestAuthUrl(t, userId, { loginHint: email });
     authUrl.searchParams.set('scope', 'https://www.googleapis.com/auth/calendar.readonly');
     const res = await deliverCallback(t, await followAutoConsent(authUrl));
@@ -143,7 +137,7 @@ describe('consent outcomes', () => {
   });
 
   it('reports a grant without a refresh token and keeps the existing connection', async () => {
-    const { userId, email } = fresh('offline');
+    const { userId, email } = freshAccount('offline');
     await connectCalendar(t, userId, email);
     const before = await rawConnectionRow(t, userId);
     // Without prompt=consent Google issues no new refresh token for an existing grant.
@@ -162,7 +156,7 @@ describe('consent outcomes', () => {
   });
 
   it('answers a page, not a stack trace, when Google is unreachable during the exchange', async () => {
-    const { userId, email } = fresh('down');
+    const { userId, email } = freshAccount('down');
     const callbackUrl = await followAutoConsent(await requestAuthUrl(t, userId, { loginHint: email }));
     await emulatorAdmin(t, 'POST', '/faults', {
       match: { method: 'oauth.token' },

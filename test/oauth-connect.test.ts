@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.js';
 import { tokenContext } from '../src/connections/connection.types.js';
-import { startTestApp, type TestApp } from './support/harness.js';
+import type { TestApp } from './support/harness.js';
+import { useTestApp } from './support/use-test-app.js';
 import {
   authHeader,
   calendarAccepts,
@@ -10,6 +11,7 @@ import {
   deliverCallback,
   emulatorAdmin,
   followAutoConsent,
+  freshAccount,
   getStatus,
   rawConnectionRow,
   requestAuthUrl,
@@ -17,22 +19,14 @@ import {
 
 let t: TestApp;
 const clock = new ManualClock();
-let counter = 0;
-const fresh = (name: string) => {
-  counter += 1;
-  return { userId: `${name}-${counter}`, email: `${name}-${counter}@example.com` };
-};
 
-beforeAll(async () => {
-  t = await startTestApp({ clock });
-});
-afterAll(async () => {
-  await t?.close();
+useTestApp({ clock }, (app) => {
+  t = app;
 });
 
 describe('connect flow (auto-consent, no browser)', () => {
   it('connect -> consent -> callback stores an active connection and enqueues the initial sync', async () => {
-    const { userId, email } = fresh('ann');
+    const { userId, email } = freshAccount('ann');
     const authUrl = await requestAuthUrl(t, userId, { loginHint: email });
     expect(authUrl.origin + authUrl.pathname).toBe(t.config.google.authBaseUrl);
     const params = authUrl.searchParams;
@@ -79,7 +73,7 @@ describe('connect flow (auto-consent, no browser)', () => {
   });
 
   it('connects through the consent page by submitting its Allow form', async () => {
-    const { userId, email } = fresh('ben');
+    const { userId, email } = freshAccount('ben');
     await emulatorAdmin(t, 'POST', '/settings', { autoConsent: false });
     try {
       const authUrl = await requestAuthUrl(t, userId, { loginHint: email });
@@ -110,7 +104,7 @@ describe('connect flow (auto-consent, no browser)', () => {
   });
 
   it('reports a user who was never connected as disconnected', async () => {
-    expect(await getStatus(t, fresh('nobody').userId)).toEqual({
+    expect(await getStatus(t, freshAccount('nobody').userId)).toEqual({
       connected: false,
       status: 'disconnected',
       connection_id: null,
@@ -141,7 +135,7 @@ describe('connect flow (auto-consent, no browser)', () => {
 
 describe('what the database holds', () => {
   it('stores tokens only encrypted, bound to their owner', async () => {
-    const { userId, email } = fresh('cid');
+    const { userId, email } = freshAccount('cid');
     await connectCalendar(t, userId, email);
     const row = await rawConnectionRow(t, userId);
     expect(row).toBeDefined();
@@ -166,7 +160,7 @@ describe('what the database holds', () => {
   });
 
   it('keeps only the SHA-256 of the state, never the state or the user id in it', async () => {
-    const { userId, email } = fresh('dee');
+    const { userId, email } = freshAccount('dee');
     const authUrl = await requestAuthUrl(t, userId, { loginHint: email });
     const state = authUrl.searchParams.get('state')!;
     expect(state).not.toContain(userId);
@@ -184,8 +178,8 @@ describe('what the database holds', () => {
 
 describe('cross-user state', () => {
   it("alice's state stores alice's connection even when bob delivers the callback", async () => {
-    const alice = fresh('alice');
-    const bob = fresh('bob');
+    const alice = freshAccount('alice');
+    const bob = freshAccount('bob');
     const callbackUrl = await followAutoConsent(
       await requestAuthUrl(t, alice.userId, { loginHint: alice.email }),
     );

@@ -1,13 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.js';
 import { tokenContext, type ConnectionRef } from '../src/connections/connection.types.js';
 import { createConnectionServices } from '../src/connections/index.js';
 import { TokenRevokedError } from '../src/google/errors.js';
-import { startTestApp, type TestApp } from './support/harness.js';
+import type { TestApp } from './support/harness.js';
+import { useTestApp } from './support/use-test-app.js';
 import {
   calendarAccepts,
   connectCalendar,
   emulatorAdmin,
+  freshAccount,
   getStatus,
   rawConnectionRow,
   tokenRequests,
@@ -15,23 +17,15 @@ import {
 
 let t: TestApp;
 const clock = new ManualClock();
-let counter = 0;
-const fresh = (name: string) => {
-  counter += 1;
-  return { userId: `${name}-${counter}`, email: `${name}-${counter}@example.com` };
-};
 
-beforeAll(async () => {
-  // No job workers: the initial syncs they would run make token requests of their own, and these
-  // tests count token requests exactly.
-  t = await startTestApp({ clock, workers: false });
-});
-afterAll(async () => {
-  await t?.close();
+// No job workers: the initial syncs they would run make token requests of their own, and these
+// tests count token requests exactly.
+useTestApp({ clock, workers: false }, (app) => {
+  t = app;
 });
 
 async function connected(name: string): Promise<ConnectionRef & { email: string }> {
-  const { userId, email } = fresh(name);
+  const { userId, email } = freshAccount(name);
   await connectCalendar(t, userId, email);
   const status = await getStatus(t, userId);
   return { id: status.connection_id!, tenantId: 'default', userId, email };

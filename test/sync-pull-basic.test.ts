@@ -1,32 +1,28 @@
 import type { calendar_v3 } from '@googleapis/calendar';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './support/harness.js';
+import { useTestApp } from './support/use-test-app.js';
 import { authHeader } from './support/oauth-flow.js';
 import {
   connectAndSync,
-  googleAs,
-  googleCalls,
   listCalendars,
   listEvents,
   pullsIdle,
-  resetGoogleCalls,
   syncNow,
-  waitFor,
   waitForEvents,
 } from './support/sync-pull.js';
+import { googleAs, googleCalls, resetGoogleCalls } from './support/emulator-client.js';
+import { waitFor } from './support/wait-for.js';
 
 let t: TestApp;
 let google: calendar_v3.Calendar;
 const USER = 'pull-basic';
 const EMAIL = 'pull-basic@example.com';
 
-beforeAll(async () => {
-  t = await startTestApp();
+useTestApp({}, async (app) => {
+  t = app;
   await connectAndSync(t, USER, EMAIL);
   google = await googleAs(t, EMAIL);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 describe('Google -> CRM through push channels', () => {

@@ -4,7 +4,9 @@ import { startWorkers } from '../src/jobs/workers.js';
 import type { PullEvent } from '../src/sync/pull/pull.service.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { emulatorAdmin } from './support/oauth-flow.js';
-import { connectAndSync, googleAs, seedEvents, storedRows, waitFor } from './support/sync-pull.js';
+import { connectAndSync, seedEvents, storedRows } from './support/sync-pull.js';
+import { googleAs } from './support/emulator-client.js';
+import { waitFor } from './support/wait-for.js';
 
 declare module '../src/jobs/job-map.js' {
   interface JobPayloads {

@@ -10,15 +10,13 @@ import { startTestApp, type TestApp } from './support/harness.js';
 import { emulatorAdmin } from './support/oauth-flow.js';
 import {
   connectWithoutWorkers,
-  googleAs,
-  googleCalls,
   listAllEvents,
   listCalendars,
-  resetGoogleCalls,
   seedEvents,
   storedRows,
   syncNow,
 } from './support/sync-pull.js';
+import { googleAs, googleCalls, resetGoogleCalls } from './support/emulator-client.js';
 
 let t: TestApp;
 let google: calendar_v3.Calendar;

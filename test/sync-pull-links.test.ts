@@ -2,14 +2,9 @@ import type { calendar_v3 } from '@googleapis/calendar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { authHeader } from './support/oauth-flow.js';
-import {
-  connectAndSync,
-  googleAs,
-  listAllEvents,
-  listCalendars,
-  waitFor,
-  waitForEvents,
-} from './support/sync-pull.js';
+import { connectAndSync, listAllEvents, listCalendars, waitForEvents } from './support/sync-pull.js';
+import { googleAs } from './support/emulator-client.js';
+import { waitFor } from './support/wait-for.js';
 
 let t: TestApp;
 let google: calendar_v3.Calendar;

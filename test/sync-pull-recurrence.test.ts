@@ -2,7 +2,8 @@ import type { calendar_v3 } from '@googleapis/calendar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { authHeader } from './support/oauth-flow.js';
-import { connectAndSync, googleAs, listAllEvents, syncNow, waitForEvents } from './support/sync-pull.js';
+import { connectAndSync, listAllEvents, syncNow, waitForEvents } from './support/sync-pull.js';
+import { googleAs } from './support/emulator-client.js';
 
 let t: TestApp;
 let google: calendar_v3.Calendar;

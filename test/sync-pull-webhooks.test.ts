@@ -4,15 +4,9 @@ import { ManualClock } from '../src/clock.js';
 import { startWorkers } from '../src/jobs/workers.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { connectCalendar, emulatorAdmin } from './support/oauth-flow.js';
-import {
-  createGoogleUser,
-  googleAs,
-  googleCalls,
-  listCalendars,
-  resetGoogleCalls,
-  waitFor,
-  waitForEvents,
-} from './support/sync-pull.js';
+import { createGoogleUser, listCalendars, waitForEvents } from './support/sync-pull.js';
+import { googleAs, googleCalls, resetGoogleCalls } from './support/emulator-client.js';
+import { waitFor } from './support/wait-for.js';
 
 const DAY_MS = 86_400_000;
 const USER = 'pull-hooks';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/harness.js';
-import { api, connectedUser, expectOk, googleAs, googleUser, type PushUser } from './sync-push.helpers.js';
+import { api, connectedUser, expectOk, googleUser, type PushUser } from './support/sync-push.js';
+import { googleAs } from './support/emulator-client.js';
 
 type Slot = { start: string; end: string };
 type Availability = {

@@ -6,13 +6,13 @@ import {
   connectedUser,
   expectOk,
   futureHour,
-  googleAs,
   googleUser,
   mailbox,
   settled,
-  waitFor,
   type PushUser,
-} from './sync-push.helpers.js';
+} from './support/sync-push.js';
+import { googleAs } from './support/emulator-client.js';
+import { waitFor } from './support/wait-for.js';
 
 type Item = Record<string, unknown> & { id: string; sync_state: string; google_event_id: string };
 
@@ -295,9 +295,9 @@ describe('POST /calendar/events', () => {
         end: '2031-09-01T11:00:00Z',
       }),
     );
-    await waitFor(async () => {
+    await waitFor('the event to be readable', async () => {
       const res = await api<Item>(t, alice, 'GET', `/calendar/events/${created.id}`);
       return res.status === 200 && res.body.title === 'Listed';
-    }, 'the event to be readable');
+    });
   });
 });

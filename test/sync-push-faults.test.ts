@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './support/harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { TestApp } from './support/harness.js';
+import { useTestApp } from './support/use-test-app.js';
 import { connectCalendar, emulatorAdmin } from './support/oauth-flow.js';
 import { pullsIdle } from './support/sync-pull.js';
 import {
@@ -8,24 +9,20 @@ import {
   eventRow,
   expectOk,
   futureHour,
-  googleAs,
-  googleRequests,
   settled,
-  waitFor,
   type PushUser,
-} from './sync-push.helpers.js';
+} from './support/sync-push.js';
+import { googleAs, googleCalls } from './support/emulator-client.js';
+import { waitFor } from './support/wait-for.js';
 
 type Item = Record<string, unknown> & { id: string; google_event_id: string; sync_state: string };
 
 let t: TestApp;
 let alice: PushUser;
 
-beforeAll(async () => {
-  t = await startTestApp();
+useTestApp({}, async (app) => {
+  t = app;
   alice = await connectedUser(t, 'alice');
-});
-afterAll(async () => {
-  await t?.close();
 });
 beforeEach(async () => {
   await emulatorAdmin(t, 'DELETE', '/faults');
@@ -63,7 +60,7 @@ describe('Google failing while the CRM pushes', () => {
     const row = await settled(t, event.id, 30_000);
     expect(row.sync_state).toBe('synced');
     expect(await copiesAtGoogle(event.id)).toHaveLength(1);
-    expect((await googleRequests(t))['calendar.events.insert']).toBe(4);
+    expect((await googleCalls(t))['calendar.events.insert']).toBe(4);
   });
 
   it('403 rateLimitExceeded and 500s are retried too', async () => {
@@ -84,7 +81,7 @@ describe('Google failing while the CRM pushes', () => {
     expect(copies[0]?.id).toBe(event.google_event_id);
     expect(row.google_etag).toBe(copies[0]?.etag);
     // The retry was answered 409 duplicate and read the event instead of creating another.
-    const calls = await googleRequests(t);
+    const calls = await googleCalls(t);
     expect(calls['calendar.events.insert']).toBe(2);
     expect(calls['calendar.events.get']).toBeGreaterThanOrEqual(1);
   });
@@ -153,7 +150,7 @@ describe('concurrent edits: 412 and the three-way merge', () => {
     expect(row.google_etag).toBe(data.etag);
     expect(row.google_etag).not.toBe(before?.google_etag);
     expect(row.sync_conflicts).toEqual([]);
-    expect((await googleRequests(t))['calendar.events.patch']).toBeGreaterThanOrEqual(3);
+    expect((await googleCalls(t))['calendar.events.patch']).toBeGreaterThanOrEqual(3);
   });
 
   it('both sides changed the same field: the later change wins and the overwrite is recorded', async () => {
@@ -189,7 +186,7 @@ describe('concurrent edits: 412 and the three-way merge', () => {
       await googleAs(t, alice.email)
     ).events.delete({ calendarId: 'primary', eventId: event.google_event_id });
     expectOk(await api(t, alice, 'PATCH', `/calendar/events/${event.id}`, { title: 'Too late' }), 200);
-    await waitFor(async () => (await eventRow(t, event.id)) === undefined, 'the row to go');
+    await waitFor('the row to go', async () => (await eventRow(t, event.id)) === undefined);
     expect(await copiesAtGoogle(event.id)).toHaveLength(0);
   });
 });
@@ -202,7 +199,7 @@ describe('authorization trouble while pushing', () => {
       const event = expectOk(await api<Item>(t, bob, 'POST', '/calendar/events', body('After expiry')));
       const row = await settled(t, event.id);
       expect(row.sync_state).toBe('synced');
-      expect((await googleRequests(t))['oauth.token']).toBeGreaterThanOrEqual(1);
+      expect((await googleCalls(t))['oauth.token']).toBeGreaterThanOrEqual(1);
     } finally {
       await emulatorAdmin(t, 'POST', '/clock', { advanceMs: -2 * 3_600_000 });
     }
@@ -214,9 +211,8 @@ describe('authorization trouble while pushing', () => {
     const event = expectOk(
       await api<Item>(t, carol, 'POST', '/calendar/events', body('Waits for reconnect')),
     );
-    await waitFor(
-      async () => (await eventRow(t, event.id))?.sync_error?.includes('reconnected'),
-      'the push to wait',
+    await waitFor('the push to wait', async () =>
+      (await eventRow(t, event.id))?.sync_error?.includes('reconnected'),
     );
     const waiting = await eventRow(t, event.id);
     expect(waiting?.sync_state).toBe('pending');
@@ -227,7 +223,7 @@ describe('authorization trouble while pushing', () => {
       .executeTakeFirstOrThrow();
     expect(connection.status).toBe('reauth_required');
     // No retries burnt meanwhile: the job ended quietly.
-    const jobs = await waitFor(async () => {
+    const jobs = await waitFor('the push job to end', async () => {
       const { rows } = await t.ctx.database.executeSql<{ state: string; retry_count: number }>(
         "SELECT state, retry_count FROM pgboss.job WHERE name = 'event.push' AND data->>'eventId' = $1",
         [event.id],
@@ -235,7 +231,7 @@ describe('authorization trouble while pushing', () => {
       return rows.length > 0 && rows.every((j) => j.state !== 'active' && j.state !== 'created')
         ? rows
         : undefined;
-    }, 'the push job to end');
+    });
     // (The reconnect hook of the first connect may have queued one more: it ends the same way.)
     expect(new Set(jobs.map((j) => `${j.state}:${j.retry_count}`))).toEqual(new Set(['completed:0']));
 

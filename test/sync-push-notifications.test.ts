@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { ManualClock } from '../src/clock.js';
 import { startTestApp, type TestApp } from './support/harness.js';
-import { api, connectedUser, expectOk, jobsOf, waitFor, type PushUser } from './sync-push.helpers.js';
+import { api, connectedUser, expectOk, jobsOf, type PushUser } from './support/sync-push.js';
+import { waitFor } from './support/wait-for.js';
 
 type Item = Record<string, unknown> & { id: string };
 type Notification = {
@@ -231,11 +232,10 @@ describe('reminders inside the CRM', () => {
     const queued = async () =>
       (await jobsOf(t, 'notifications.fire')).filter((j) => j.state === 'created' || j.state === 'active');
     await t.ctx.queue.send('notifications.fire', { followUp: true });
-    await waitFor(
-      async () => (await jobsOf(t, 'notifications.fire')).some((j) => j.state === 'completed'),
-      'a run',
+    await waitFor('a run', async () =>
+      (await jobsOf(t, 'notifications.fire')).some((j) => j.state === 'completed'),
     );
-    await waitFor(async () => (await queued()).length === 1, 'its follow-up');
+    await waitFor('its follow-up', async () => (await queued()).length === 1);
     // The cron's next send while a follow-up waits is dropped (one queued at a time).
     expect(await t.ctx.queue.send('notifications.fire', { followUp: true })).toBeNull();
     expect(await queued()).toHaveLength(1);
@@ -304,7 +304,7 @@ describe('signed CRM webhook', () => {
     );
     clock.advance(3 * MINUTE);
     expect((await hooked.ctx.services.reminderFiring.fireDue()).delivered).toBe(1);
-    await waitFor(async () => received.length >= 2, 'the webhook to be retried', 30_000);
+    await waitFor('the webhook to be retried', async () => received.length >= 2, 30_000);
     const second = received[1];
     const body = second?.body ?? '';
     const expected = `sha256=${createHmac('sha256', 'hook-secret-0123456789').update(body).digest('hex')}`;

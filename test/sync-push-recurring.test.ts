@@ -1,18 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatUtcCompact } from '../src/sync/time.js';
-import { startTestApp, type TestApp } from './support/harness.js';
+import type { TestApp } from './support/harness.js';
+import { useTestApp } from './support/use-test-app.js';
 import {
   api,
   connectedUser,
   expectOk,
-  googleAs,
   googleUser,
   mailbox,
   removed,
   settled,
-  waitFor,
   type PushUser,
-} from './sync-push.helpers.js';
+} from './support/sync-push.js';
+import { googleAs } from './support/emulator-client.js';
+import { waitFor } from './support/wait-for.js';
 
 type Item = Record<string, unknown> & {
   id: string;
@@ -27,12 +28,9 @@ let t: TestApp;
 let alice: PushUser;
 const WEEK = 7 * 86_400_000;
 
-beforeAll(async () => {
-  t = await startTestApp();
+useTestApp({}, async (app) => {
+  t = app;
   alice = await connectedUser(t, 'alice', { timeZone: 'America/New_York' });
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 /** A weekly 09:00 New York series of 6, starting on a Monday well in the future. */
@@ -106,9 +104,8 @@ describe('recurring events from the CRM', () => {
     });
     const item = expectOk(res, 200);
     expect(item.id).toBe(second.apiId);
-    await waitFor(
-      async () => (await instances(series.google_event_id)).some((i) => i.summary === 'Standup (demo day)'),
-      'the exception',
+    await waitFor('the exception', async () =>
+      (await instances(series.google_event_id)).some((i) => i.summary === 'Standup (demo day)'),
     );
     const items = await instances(series.google_event_id);
     expect(items.map((i) => i.summary)).toEqual([
@@ -136,12 +133,10 @@ describe('recurring events from the CRM', () => {
       await api(t, alice, 'PATCH', `/calendar/events/${third.apiId}`, { start: moved.toISOString() }),
       200,
     );
-    await waitFor(
-      async () =>
-        (await instances(series.google_event_id)).some(
-          (i) => new Date(i.start?.dateTime ?? 0).getTime() === moved.getTime(),
-        ),
-      'the moved occurrence',
+    await waitFor('the moved occurrence', async () =>
+      (await instances(series.google_event_id)).some(
+        (i) => new Date(i.start?.dateTime ?? 0).getTime() === moved.getTime(),
+      ),
     );
     const items = await instances(series.google_event_id);
     expect(items.find((i) => i.id === third.googleId)?.start?.dateTime).toBeDefined();
@@ -220,8 +215,8 @@ describe('recurring events from the CRM', () => {
       (await api(t, alice, 'DELETE', `/calendar/events/${occurrence(series, 1).apiId}?scope=this`)).status,
     ).toBe(204);
     await waitFor(
-      async () => (await instances(series.google_event_id)).length === 5,
       'one occurrence cancelled',
+      async () => (await instances(series.google_event_id)).length === 5,
     );
     expect((await instances(series.google_event_id)).map((i) => i.id)).not.toContain(
       occurrence(series, 1).googleId,
@@ -232,8 +227,8 @@ describe('recurring events from the CRM', () => {
         .status,
     ).toBe(204);
     await waitFor(
-      async () => (await instances(series.google_event_id)).length === 3,
       'the series to end early',
+      async () => (await instances(series.google_event_id)).length === 3,
     );
 
     // A scope that needs an occurrence, given the series id: a clear 400.

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './support/harness.js';
+import { useTestApp } from './support/use-test-app.js';
 import { emulatorAdmin } from './support/oauth-flow.js';
 import {
   api,
@@ -7,14 +8,14 @@ import {
   eventRow,
   expectOk,
   futureHour,
-  googleAs,
   googleUser,
   mailbox,
   removed,
   settled,
-  waitFor,
   type PushUser,
-} from './sync-push.helpers.js';
+} from './support/sync-push.js';
+import { googleAs } from './support/emulator-client.js';
+import { waitFor } from './support/wait-for.js';
 
 type Item = Record<string, unknown> & {
   id: string;
@@ -27,12 +28,9 @@ type Timeline = { items: { title: string; status: string; meeting_start_at?: str
 let t: TestApp;
 let alice: PushUser;
 
-beforeAll(async () => {
-  t = await startTestApp();
+useTestApp({}, async (app) => {
+  t = app;
   alice = await connectedUser(t, 'alice');
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 async function create(body: Record<string, unknown>): Promise<Item> {
@@ -265,15 +263,13 @@ describe('events the user does not organize', () => {
     await emulatorAdmin(t, 'POST', '/requests/reset');
     // Alice's CRM learns about it through the pull (push channel or a manual sync).
     await api(t, alice, 'POST', '/calendar/sync', {});
-    const row = await waitFor(
-      async () =>
-        t.ctx.db
-          .selectFrom('events')
-          .selectAll()
-          .where('user_id', '=', alice.userId)
-          .where('google_event_id', '=', invitation.id ?? '')
-          .executeTakeFirst(),
-      'the invitation to reach the CRM',
+    const row = await waitFor('the invitation to reach the CRM', async () =>
+      t.ctx.db
+        .selectFrom('events')
+        .selectAll()
+        .where('user_id', '=', alice.userId)
+        .where('google_event_id', '=', invitation.id ?? '')
+        .executeTakeFirst(),
     );
     expect(row.organizer_self).toBe(false);
 

@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { emulatorAdmin } from './support/oauth-flow.js';
-import {
-  api,
-  connectedUser,
-  expectOk,
-  futureHour,
-  googleRequests,
-  jobsOf,
-  type PushUser,
-} from './sync-push.helpers.js';
+import { api, connectedUser, expectOk, futureHour, jobsOf, type PushUser } from './support/sync-push.js';
+import { googleCalls } from './support/emulator-client.js';
 
 type ErrorBody = { error: { code: string; message: string; details?: { field?: string } } };
 
@@ -124,7 +117,7 @@ describe('bad input: 400 with a clear code, nothing written on either side', () 
     expect(await eventCount()).toBe(before);
     expect((await jobsOf(t, 'event.push')).length).toBe(pushJobs);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const calls = await googleRequests(t);
+    const calls = await googleCalls(t);
     expect(writes(calls)).toEqual([]);
   });
 
@@ -147,7 +140,7 @@ describe('bad input: 400 with a clear code, nothing written on either side', () 
     );
     expect(Number(rows[0]?.n)).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(writes(await googleRequests(t))).toEqual([]);
+    expect(writes(await googleCalls(t))).toEqual([]);
   });
 
   it('a bad PATCH changes nothing either', async () => {
@@ -173,7 +166,7 @@ describe('bad input: 400 with a clear code, nothing written on either side', () 
     expect(row.sync_state).toBe('synced');
     expect(row.local_version).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(writes(await googleRequests(t))).toEqual([]);
+    expect(writes(await googleCalls(t))).toEqual([]);
   });
 
   it('unknown event ids are 404', async () => {

@@ -4,7 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_STORAGE_KEY } from '../src/http/routes/dev-sign-in.page.js';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from './support/harness.js';
-import { googleAs } from './support/sync-pull.js';
+import { googleAs } from './support/emulator-client.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = !existsSync(CHROMIUM) && !process.env.CI;

@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
-import { EventInputError, MAX_ATTENDEES, parseCreateEventInput } from './event-input.js';
+import { MAX_ATTENDEES, parseCreateEventInput } from './event-input.js';
+import { codeOf, DEAL, minimal, options } from './event-input.fixtures.js';
 
-const options = { defaultTimeZone: 'America/Sao_Paulo' };
-const DEAL = '5B0C3A52-8F5E-4C43-9D0A-3B3F0A1D2E4F';
-const minimal = { title: 'Demo', start: '2026-12-07T09:00:00-05:00', end: '2026-12-07T10:00:00-05:00' };
-
-function codeOf(run: () => unknown): { code: string; field: string | null; message: string } {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof EventInputError)
-      return { code: error.code, field: error.field, message: error.message };
-    throw error;
-  }
-  throw new Error('expected an EventInputError');
-}
 const createError = (body: unknown, opts = options) => codeOf(() => parseCreateEventInput(body, opts));
 
 describe('parseCreateEventInput: times', () => {

@@ -4,34 +4,8 @@ import {
   MAX_INSTANCES_PER_EXPANSION,
   RecurrenceError,
   type ExceptionRow,
-  type SeriesRow,
 } from './recurrence.js';
-
-function timed(start: string, end: string, zone: string, recurrence: string[]): SeriesRow {
-  return {
-    google_event_id: 'series1',
-    all_day: false,
-    start_at: new Date(start),
-    end_at: new Date(end),
-    start_date: null,
-    end_date: null,
-    time_zone: zone,
-    recurrence,
-  };
-}
-
-function allDay(start: string, end: string, recurrence: string[], zone = 'America/New_York'): SeriesRow {
-  return {
-    google_event_id: 'bday',
-    all_day: true,
-    start_at: null,
-    end_at: null,
-    start_date: start,
-    end_date: end,
-    time_zone: zone,
-    recurrence,
-  };
-}
+import { allDay, range, starts, timed } from './recurrence.fixtures.js';
 
 function exception(overrides: Partial<ExceptionRow> & { id?: string }): ExceptionRow & { id: string } {
   return {
@@ -47,13 +21,6 @@ function exception(overrides: Partial<ExceptionRow> & { id?: string }): Exceptio
     ...overrides,
   };
 }
-
-const range = (from: string, to: string, timeZone?: string) => ({
-  from: new Date(from),
-  to: new Date(to),
-  ...(timeZone === undefined ? {} : { timeZone }),
-});
-const starts = (list: { startAt: Date | null }[]) => list.map((i) => i.startAt?.toISOString());
 
 describe('exceptions and instance ids', () => {
   const master = timed('2026-11-30T14:00:00Z', '2026-11-30T15:00:00Z', 'America/New_York', [

@@ -1,26 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { expandSeries, type SeriesRow } from './recurrence.js';
+import { expandSeries } from './recurrence.js';
+import { range, starts, timed } from './recurrence.fixtures.js';
 import { formatInZone } from './time.js';
 
-function timed(start: string, end: string, zone: string, recurrence: string[]): SeriesRow {
-  return {
-    google_event_id: 'series1',
-    all_day: false,
-    start_at: new Date(start),
-    end_at: new Date(end),
-    start_date: null,
-    end_date: null,
-    time_zone: zone,
-    recurrence,
-  };
-}
-
-const range = (from: string, to: string, timeZone?: string) => ({
-  from: new Date(from),
-  to: new Date(to),
-  ...(timeZone === undefined ? {} : { timeZone }),
-});
-const starts = (list: { startAt: Date | null }[]) => list.map((i) => i.startAt?.toISOString());
 const localStarts = (list: { startAt: Date | null }[], zone: string) =>
   list.map((i) => formatInZone(i.startAt as Date, zone));
 

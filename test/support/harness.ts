@@ -49,7 +49,7 @@ export interface TestApp {
 }
 
 /** A port free right now, so the config (PUBLIC_URL, OAuth redirect URI) can name it up front. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -59,6 +59,44 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * The environment of the service on `port` against the emulator at `emulatorUrl`: PGlite in memory
+ * unless `databaseUrl` names a PostgreSQL database, a fresh token encryption key, JWT auth with
+ * TEST_JWT_SECRET, logs silent unless TEST_LOG_LEVEL says otherwise.
+ */
+export function serviceEnv(options: {
+  port: number;
+  emulatorUrl: string;
+  databaseUrl: string | undefined;
+}): Record<string, string | undefined> {
+  return {
+    HOST: '127.0.0.1',
+    PORT: String(options.port),
+    PUBLIC_URL: `http://127.0.0.1:${options.port}`,
+    DATA_DIR: ':memory:',
+    DATABASE_URL: options.databaseUrl,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    GOOGLE_EMULATOR_URL: options.emulatorUrl,
+    TOKEN_ENCRYPTION_KEY: `test:${randomBytes(32).toString('base64')}`,
+    CRM_JWT_SECRET: TEST_JWT_SECRET,
+  };
+}
+
+/** A bearer token for `userId` signed with TEST_JWT_SECRET (HS256), issued at `nowSeconds`. */
+export async function signTestToken(
+  userId: string,
+  options: { nowSeconds: number; ttlSeconds: number; tenant?: string; issuer?: string; audience?: string },
+): Promise<string> {
+  const jwt = new SignJWT(options.tenant === undefined ? {} : { tenant: options.tenant })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(userId)
+    .setIssuedAt(options.nowSeconds)
+    .setExpirationTime(options.nowSeconds + options.ttlSeconds);
+  if (options.issuer !== undefined) jwt.setIssuer(options.issuer);
+  if (options.audience !== undefined) jwt.setAudience(options.audience);
+  return jwt.sign(new TextEncoder().encode(TEST_JWT_SECRET));
 }
 
 /**
@@ -83,16 +121,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     }
 
     const port = await freePort();
-    const env: Record<string, string | undefined> = {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      DATA_DIR: ':memory:',
-      DATABASE_URL: database?.url,
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      GOOGLE_EMULATOR_URL: emulator.url,
-      TOKEN_ENCRYPTION_KEY: `test:${randomBytes(32).toString('base64')}`,
-      CRM_JWT_SECRET: TEST_JWT_SECRET,
+    const env = {
+      ...serviceEnv({ port, emulatorUrl: emulator.url, databaseUrl: database?.url }),
       ...options.env,
     };
     const config = loadConfig(env);
@@ -111,25 +141,24 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     cleanups.push(() => app.close());
     await app.listen({ host: '127.0.0.1', port });
 
-    const secret = new TextEncoder().encode(TEST_JWT_SECRET);
     return {
       ctx,
       config,
       app,
       baseUrl: `http://127.0.0.1:${port}`,
       emulator,
-      tokenFor: async (userId, tenant) => {
-        const now = Math.floor(ctx.clock.now().getTime() / 1000);
-        const jwt = new SignJWT(tenant === undefined ? {} : { tenant })
-          .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-          .setSubject(userId)
-          .setIssuedAt(now)
-          .setExpirationTime(now + 3600);
-        if (config.auth.mode === 'jwt' && config.auth.issuer !== undefined) jwt.setIssuer(config.auth.issuer);
-        if (config.auth.mode === 'jwt' && config.auth.audience !== undefined)
-          jwt.setAudience(config.auth.audience);
-        return jwt.sign(secret);
-      },
+      tokenFor: (userId, tenant) =>
+        signTestToken(userId, {
+          nowSeconds: Math.floor(ctx.clock.now().getTime() / 1000),
+          ttlSeconds: 3600,
+          ...(tenant === undefined ? {} : { tenant }),
+          ...(config.auth.mode === 'jwt' && config.auth.issuer !== undefined
+            ? { issuer: config.auth.issuer }
+            : {}),
+          ...(config.auth.mode === 'jwt' && config.auth.audience !== undefined
+            ? { audience: config.auth.audience }
+            : {}),
+        }),
       close: cleanup,
     };
   } catch (error) {

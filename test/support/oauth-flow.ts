@@ -1,5 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
+import { callEmulatorAdmin } from './emulator-client.js';
 import type { TestApp } from './harness.js';
 
 /** Drives the Google Calendar connection flow of a test app as a browser would, without one. */
@@ -10,6 +11,14 @@ export async function authHeader(
   tenant?: string,
 ): Promise<{ authorization: string }> {
   return { authorization: `Bearer ${await t.tokenFor(userId, tenant)}` };
+}
+
+let accounts = 0;
+
+/** A CRM user id and a Google account email not used before in this test file. */
+export function freshAccount(name: string): { userId: string; email: string } {
+  accounts += 1;
+  return { userId: `${name}-${accounts}`, email: `${name}-${accounts}@example.com` };
 }
 
 /** GET /integrations/calendar/connect as `userId`; returns Google's consent URL. */
@@ -80,22 +89,14 @@ export async function getStatus(t: TestApp, userId: string, tenant?: string): Pr
   return res.json<StatusJson>();
 }
 
-/** Calls the emulator's admin API. */
+/** Calls the emulator's admin API of the test app. */
 export async function emulatorAdmin<T = unknown>(
   t: TestApp,
   method: string,
   path: string,
   body?: unknown,
 ): Promise<T> {
-  const init: RequestInit = { method };
-  if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    init.headers = { 'content-type': 'application/json' };
-  }
-  const res = await fetch(`${t.emulator.url}/__admin${path}`, init);
-  const text = await res.text();
-  if (!res.ok) throw new Error(`emulator ${method} ${path}: ${res.status} ${text}`);
-  return (text === '' ? undefined : JSON.parse(text)) as T;
+  return callEmulatorAdmin<T>(t.emulator.url, method, path, body);
 }
 
 /** How many token-endpoint requests (both grants) the emulator has answered. */

@@ -1,8 +1,7 @@
-import { calendar, type calendar_v3 } from '@googleapis/calendar';
-import { OAuth2Client } from 'google-auth-library';
 import { expect } from 'vitest';
 import type { TestApp } from './harness.js';
 import { authHeader, connectCalendar, emulatorAdmin } from './oauth-flow.js';
+import { waitFor } from './wait-for.js';
 
 /** Helpers of the pull-sync tests: acting in Google as the user, and reading the CRM's view. */
 
@@ -53,29 +52,6 @@ export interface CalendarJson {
   push_channel_expires_at: string | null;
 }
 
-/** Polls `check` until it returns a value other than undefined (or throws after `timeoutMs`). */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = 15_000,
-  intervalMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
 /**
  * Waits until no pull is queued, retrying or running and no calendar is leased by a pull round,
  * so that what a test does next in Google is not picked up by a pull still under way.
@@ -94,31 +70,6 @@ export async function pullsIdle(t: TestApp, timeoutMs = 15_000): Promise<void> {
     },
     timeoutMs,
   );
-}
-
-/** The official Calendar client acting as the emulated Google user (a token minted by the admin API). */
-export async function googleAs(t: TestApp, email: string): Promise<calendar_v3.Calendar> {
-  const tokens = await emulatorAdmin<{ access_token: string; refresh_token: string; expires_in: number }>(
-    t,
-    'POST',
-    '/tokens',
-    { email, scopes: ['https://www.googleapis.com/auth/calendar'] },
-  );
-  const auth = new OAuth2Client({
-    clientId: t.config.google.clientId,
-    clientSecret: t.config.google.clientSecret,
-    endpoints: { oauth2TokenUrl: `${t.emulator.url}/token` },
-  });
-  auth.setCredentials({
-    access_token: tokens.access_token,
-    refresh_token: tokens.refresh_token,
-    expiry_date: Date.now() + tokens.expires_in * 1000,
-  });
-  return calendar({
-    version: 'v3',
-    auth: auth as unknown as NonNullable<calendar_v3.Options['auth']>,
-    rootUrl: `${t.emulator.url}/`,
-  });
 }
 
 export async function createGoogleUser(t: TestApp, email: string, timeZone = 'UTC'): Promise<void> {
@@ -206,15 +157,6 @@ export async function waitForEvents(
     },
     timeoutMs,
   );
-}
-
-/** Calendar API calls the emulator counted since the last reset, by method id. */
-export async function googleCalls(t: TestApp): Promise<Record<string, number>> {
-  return (await emulatorAdmin<{ byMethod: Record<string, number> }>(t, 'GET', '/requests')).byMethod;
-}
-
-export async function resetGoogleCalls(t: TestApp): Promise<void> {
-  await emulatorAdmin(t, 'POST', '/requests/reset');
 }
 
 /** POST /calendar/sync as the user. */

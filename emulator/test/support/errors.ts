@@ -1,14 +1,6 @@
 import { expect } from 'vitest';
+import type { GoogleErrorItem } from '../../src/errors.js';
 import type { RawResponse } from './emulator.js';
-
-/** One entry of `error.errors` in Google's JSON error envelope. */
-export interface GoogleErrorItem {
-  domain: string;
-  reason: string;
-  message: string;
-  locationType?: string;
-  location?: string;
-}
 
 /** Google's JSON error envelope, as the Calendar API answers every failed request. */
 export interface GoogleErrorBody {

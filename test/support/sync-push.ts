@@ -1,9 +1,8 @@
-import { calendar, type calendar_v3 } from '@googleapis/calendar';
-import { OAuth2Client } from 'google-auth-library';
 import { expect } from 'vitest';
-import type { EventRow } from '../src/db/schema.js';
-import type { TestApp } from './support/harness.js';
-import { authHeader, connectCalendar, emulatorAdmin } from './support/oauth-flow.js';
+import type { EventRow } from '../../src/db/schema.js';
+import type { TestApp } from './harness.js';
+import { authHeader, connectCalendar, emulatorAdmin } from './oauth-flow.js';
+import { waitFor } from './wait-for.js';
 
 /** Helpers of the CRM -> Google push tests (test/sync-push-*.test.ts). */
 
@@ -27,13 +26,13 @@ export async function connectedUser(
   const tenant = options.tenant ?? 'default';
   await emulatorAdmin(t, 'POST', '/users', { email, timeZone: options.timeZone ?? 'UTC' });
   await connectCalendar(t, userId, email, tenant === 'default' ? {} : { tenant });
-  await waitFor(async () => {
+  await waitFor('the primary calendar to be listed', async () => {
     const { rows } = await t.ctx.database.executeSql<{ n: string }>(
       'SELECT count(*) AS n FROM calendars WHERE tenant_id = $1 AND user_id = $2 AND is_primary',
       [tenant, userId],
     );
     return Number(rows[0]?.n) > 0;
-  }, 'the primary calendar to be listed');
+  });
   return { userId, email, tenant };
 }
 
@@ -67,17 +66,6 @@ export async function api<T = Record<string, unknown>>(
   return { status: res.statusCode, body: (res.body === '' ? undefined : res.json()) as T };
 }
 
-/** The official Calendar client acting as `email` (a token minted by the emulator). */
-export async function googleAs(t: TestApp, email: string): Promise<calendar_v3.Calendar> {
-  const token = await emulatorAdmin<{ access_token: string }>(t, 'POST', '/tokens', {
-    email,
-    scopes: ['https://www.googleapis.com/auth/calendar'],
-  });
-  const auth = new OAuth2Client();
-  auth.setCredentials({ access_token: token.access_token });
-  return calendar({ version: 'v3', auth: auth as never, rootUrl: `${t.emulator.url}/`, retry: false });
-}
-
 export interface MailboxMessage {
   kind: 'invitation' | 'update' | 'cancellation' | 'reply';
   to: string;
@@ -91,45 +79,25 @@ export async function mailbox(t: TestApp, email: string): Promise<MailboxMessage
   return emulatorAdmin<MailboxMessage[]>(t, 'GET', `/mailbox?email=${encodeURIComponent(email)}`);
 }
 
-/** Google-surface requests the emulator answered, by method id, since the last reset. */
-export async function googleRequests(t: TestApp): Promise<Record<string, number>> {
-  return (await emulatorAdmin<{ byMethod: Record<string, number> }>(t, 'GET', '/requests')).byMethod;
-}
-
 export async function eventRow(t: TestApp, id: string): Promise<EventRow | undefined> {
   return t.ctx.db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-/** Polls `check` until it returns true (or a truthy value), failing after `timeoutMs`. */
-export async function waitFor<T>(
-  check: () => Promise<T>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Waits until the event's push settled (synced or failed) and returns the row. */
 export async function settled(t: TestApp, id: string, timeoutMs = 15_000): Promise<EventRow> {
   return waitFor(
+    `event ${id} to be pushed`,
     async () => {
       const row = await eventRow(t, id);
       return row !== undefined && row.sync_state !== 'pending' ? row : undefined;
     },
-    `event ${id} to be pushed`,
     timeoutMs,
   );
 }
 
 /** Waits until the row is gone (a delete pushed to Google removes it). */
 export async function removed(t: TestApp, id: string): Promise<void> {
-  await waitFor(async () => (await eventRow(t, id)) === undefined, `event ${id} to be removed`);
+  await waitFor(`event ${id} to be removed`, async () => (await eventRow(t, id)) === undefined);
 }
 
 /** Jobs of a queue (pg-boss table), any state. */

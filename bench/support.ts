@@ -1,56 +1,45 @@
 /**
- * Plumbing of the pull benchmark: one in-process emulator shared by every run, the service on
- * PGlite or on a fresh PostgreSQL database, users connected through the service's own OAuth flow,
- * bulk seeding, Google-call counters and RSS sampling.
+ * Plumbing shared by the benchmarks: the service on PGlite or on a fresh PostgreSQL database
+ * against an in-process emulator (configured as the integration tests configure it), users
+ * connected through the service's own OAuth flow, bulk seeding, Google-call counters, and the
+ * statistics the reports print.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import { calendar, type calendar_v3 } from '@googleapis/calendar';
+import type { calendar_v3 } from '@googleapis/calendar';
 import type { FastifyInstance } from 'fastify';
-import { OAuth2Client } from 'google-auth-library';
-import { SignJWT } from 'jose';
 import pg from 'pg';
 import type { RunningEmulator } from '../emulator/src/index.js';
 import { createApp, type AppContext } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { ConnectionRef } from '../src/connections/connection.types.js';
+import { registerEmulatorClient } from '../src/embedded-emulator.js';
 import { buildServer } from '../src/http/server.js';
 import { startWorkers } from '../src/jobs/workers.js';
+import { calendarAs, callEmulatorAdmin } from '../test/support/emulator-client.js';
+import { freePort, serviceEnv, signTestToken } from '../test/support/harness.js';
+import { createTestDatabase } from '../test/support/test-database.js';
 
-const JWT_SECRET = 'bench-secret-for-crm-calendar-sync-0123456789';
 export type Store = 'pglite' | 'postgres';
 
-export interface PullBenchApp {
+export interface BenchApp {
   ctx: AppContext;
-  app: FastifyInstance | undefined;
+  /** Answers app.inject() always; listens on PUBLIC_URL only when serving. */
+  app: FastifyInstance;
+  emulator: RunningEmulator;
   store: Store;
+  /** Whether job workers run and the HTTP server listens, as `serve` does. */
+  serving: boolean;
   close(): Promise<void>;
 }
 
+/** Calls the emulator's admin API. */
 export async function admin<T = unknown>(
   emulator: RunningEmulator,
   method: string,
   path: string,
   body?: unknown,
 ): Promise<T> {
-  const init: RequestInit = { method, headers: { 'content-type': 'application/json' } };
-  if (body !== undefined) init.body = JSON.stringify(body);
-  const res = await fetch(`${emulator.url}/__admin${path}`, init);
-  const text = await res.text();
-  if (!res.ok) throw new Error(`admin ${method} ${path}: ${res.status} ${text}`);
-  return (text === '' ? undefined : JSON.parse(text)) as T;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+  return callEmulatorAdmin<T>(emulator.url, method, path, body);
 }
 
 /** Whether a PostgreSQL server answers at `url`. */
@@ -67,74 +56,52 @@ export async function postgresReachable(url: string): Promise<boolean> {
   }
 }
 
-async function freshPostgres(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `crm_pull_bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const run = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await run(`CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
-
 /**
- * The service on `store` against the shared emulator. With `serve`, job workers run and the HTTP
- * server listens on PUBLIC_URL, so Google's push notifications reach it for real.
+ * The service on `store` (PostgreSQL: a fresh database on the `postgresUrl` server, dropped on
+ * close) against `emulator`, whose OAuth client it registers. With `serve`, job workers run and the
+ * HTTP server listens on PUBLIC_URL, so Google's push notifications reach it for real.
  */
-export async function startPullBenchApp(
+export async function startBenchApp(
   emulator: RunningEmulator,
   store: Store,
   postgresUrl: string,
-  options: { serve: boolean },
-): Promise<PullBenchApp> {
-  const database = store === 'postgres' ? await freshPostgres(postgresUrl) : undefined;
+  options: { serve: boolean; env?: Record<string, string> },
+): Promise<BenchApp> {
+  const database = store === 'postgres' ? await createTestDatabase(postgresUrl) : undefined;
   const port = await freePort();
   const config = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    DATA_DIR: ':memory:',
-    DATABASE_URL: database?.url,
+    ...serviceEnv({ port, emulatorUrl: emulator.url, databaseUrl: database?.url }),
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
-    GOOGLE_EMULATOR_URL: emulator.url,
-    TOKEN_ENCRYPTION_KEY: `bench:${randomBytes(32).toString('base64')}`,
-    CRM_JWT_SECRET: JWT_SECRET,
+    ...options.env,
   });
+  await registerEmulatorClient(emulator.url, config.google);
   const ctx = await createApp(config, { jobs: { maintenance: options.serve, schedules: false } });
-  let app: FastifyInstance | undefined;
+  const app = await buildServer(ctx);
   if (options.serve) {
     await startWorkers(ctx);
-    app = await buildServer(ctx);
     await app.listen({ host: '127.0.0.1', port });
   }
   return {
     ctx,
     app,
+    emulator,
     store,
+    serving: options.serve,
     close: async () => {
-      await app?.close();
+      await app.close();
       await ctx.close();
       await database?.drop();
     },
   };
 }
 
+/** The Authorization header value of `userId`, valid for six hours. */
 export async function bearer(userId: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const jwt = await new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(userId)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 6 * 3600)
-    .sign(new TextEncoder().encode(JWT_SECRET));
-  return `Bearer ${jwt}`;
+  const token = await signTestToken(userId, {
+    nowSeconds: Math.floor(Date.now() / 1000),
+    ttlSeconds: 6 * 3600,
+  });
+  return `Bearer ${token}`;
 }
 
 /**
@@ -142,7 +109,7 @@ export async function bearer(userId: string): Promise<string> {
  * auto-consents) and stores the calendar list. Returns the connection and the primary calendar id.
  */
 export async function connect(
-  bench: PullBenchApp,
+  bench: BenchApp,
   userId: string,
   email: string,
 ): Promise<{ connection: ConnectionRef; calendarId: string }> {
@@ -160,10 +127,25 @@ export async function connect(
     const primary = rows.find((row) => row.is_primary);
     if (primary !== undefined) return { connection: ref, calendarId: primary.id };
     // Without workers nobody runs the initial sync: read the calendar list here.
-    if (bench.app === undefined) await bench.ctx.services.calendars.refreshCalendarList(ref);
+    if (!bench.serving) await bench.ctx.services.calendars.refreshCalendarList(ref);
     else await sleep(25);
   }
   throw new Error('the primary calendar was never listed');
+}
+
+export interface BenchUser {
+  userId: string;
+  email: string;
+  authorization: string;
+}
+
+/** A new user with a Google account, connected through the OAuth flow, with its bearer header. */
+export async function connectUser(bench: BenchApp, name: string): Promise<BenchUser> {
+  const userId = `${name}-${randomBytes(3).toString('hex')}`;
+  const email = `${userId}@example.com`;
+  await admin(bench.emulator, 'POST', '/users', { email });
+  await connect(bench, userId, email);
+  return { userId, email, authorization: await bearer(userId) };
 }
 
 /** Seeds `count` one-hour events through the emulator's bulk route, starting at `startMs`, one per `stepMs`. */
@@ -192,7 +174,7 @@ export async function seed(
   }
 }
 
-/** Calendar API calls counted by the emulator since the last reset. */
+/** Calendar API calls counted by the emulator since the last reset, by method id. */
 export async function calls(emulator: RunningEmulator): Promise<Record<string, number>> {
   return (await admin<{ byMethod: Record<string, number> }>(emulator, 'GET', '/requests')).byMethod;
 }
@@ -203,18 +185,38 @@ export async function resetCalls(emulator: RunningEmulator): Promise<void> {
 
 /** The official client acting as `email`, with a token that outlives the benchmark's emulated days. */
 export async function googleAs(emulator: RunningEmulator, email: string): Promise<calendar_v3.Calendar> {
+  return calendarAs(emulator.url, email, { expiresInSeconds: 30 * 86_400 });
+}
+
+/** An access token for reading `email`'s calendar directly (the benchmark's view of Google). */
+export async function googleToken(emulator: RunningEmulator, email: string): Promise<string> {
   const token = await admin<{ access_token: string }>(emulator, 'POST', '/tokens', {
     email,
     scopes: ['https://www.googleapis.com/auth/calendar'],
-    expiresInSeconds: 30 * 86_400,
   });
-  const auth = new OAuth2Client();
-  auth.setCredentials({ access_token: token.access_token });
-  return calendar({
-    version: 'v3',
-    auth: auth as unknown as NonNullable<calendar_v3.Options['auth']>,
-    rootUrl: `${emulator.url}/`,
-  });
+  return token.access_token;
+}
+
+/** Polls Google every `everyMs` until `check(event)` holds; returns when it did (performance.now()). */
+export async function visibleInGoogle(
+  bench: BenchApp,
+  token: string,
+  eventId: string,
+  check: (event: { summary?: string; status?: string }) => boolean,
+  everyMs = 5,
+): Promise<number> {
+  const url = `${bench.emulator.url}/calendar/v3/calendars/primary/events/${eventId}`;
+  for (let i = 0; i < 20_000; i++) {
+    const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    if (res.ok) {
+      const event = (await res.json()) as { summary?: string; status?: string };
+      if (check(event)) return performance.now();
+    } else {
+      await res.text();
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(`event ${eventId} never became visible`);
 }
 
 /** Samples the process RSS and V8 heap every 20 ms until stopped; returns the peaks in MB. */
@@ -235,6 +237,23 @@ export function memorySampler(): { stop(): { rssMb: number; heapMb: number } } {
       return { rssMb: rss / 1_048_576, heapMb: heap / 1_048_576 };
     },
   };
+}
+
+/** Runs `task(i)` for i in [0, count) with at most `concurrency` at once. */
+export async function pool(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        await task(i);
+      }
+    }),
+  );
 }
 
 export function sleep(ms: number): Promise<void> {

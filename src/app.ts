@@ -1,24 +1,17 @@
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { openDatabase, type DatabaseHandle, type Db } from './db/database.js';
+import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { jobDefinitions } from './jobs/handlers/index.js';
 import { JobQueue, type JobQueueSettings } from './jobs/queue.js';
 import { createLogger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { loadTokenCipher } from './security/token-keys.js';
-import { createServices, type Services } from './services.js';
+import { createServices, type AppAdapters, type Services } from './services.js';
 
 /** Everything a running process shares: adapters, services and their configuration. */
-export interface AppContext {
-  config: Config;
-  logger: Logger;
-  clock: Clock;
-  database: DatabaseHandle;
-  db: Db;
-  queue: JobQueue;
-  metrics: Metrics;
+export interface AppContext extends AppAdapters {
   services: Services;
   /** URL of the emulator `serve` started in-process (the embedded default), if any. */
   embeddedEmulatorUrl: string | undefined;

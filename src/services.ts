@@ -12,8 +12,8 @@ import { createNotificationServices, type NotificationServices } from './notific
 import type { Metrics } from './observability/metrics.js';
 import type { TokenCipher } from './security/token-cipher.js';
 
-/** What services are built from: the adapters the app owns. */
-export interface ServiceDeps {
+/** The adapters the app owns; the running process shares them with every service (AppContext). */
+export interface AppAdapters {
   config: Config;
   logger: Logger;
   clock: Clock;
@@ -21,6 +21,10 @@ export interface ServiceDeps {
   db: Db;
   queue: JobQueue;
   metrics: Metrics;
+}
+
+/** What services are built from: the adapters plus the cipher of OAuth tokens at rest. */
+export interface ServiceDeps extends AppAdapters {
   tokenCipher: TokenCipher;
 }
 

@@ -1,7 +1,8 @@
 import type { calendar_v3 } from '@googleapis/calendar';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { googleAs } from './support/emulator-client.js';
-import { startTestApp, type TestApp } from './support/harness.js';
+import type { TestApp } from './support/harness.js';
+import { useTestApp } from './support/use-test-app.js';
 import { authHeader, emulatorAdmin, getStatus } from './support/oauth-flow.js';
 import {
   connectAndSync,
@@ -91,13 +92,10 @@ async function expectRemoved(removed: Awaited<ReturnType<typeof syncedSecondaryC
   expect(calendars.every((c) => c.sync_status !== 'error' && c.last_error === null)).toBe(true);
 }
 
-beforeAll(async () => {
-  t = await startTestApp();
+useTestApp({}, async (app) => {
+  t = app;
   await connectAndSync(t, USER, EMAIL);
   google = await googleAs(t, EMAIL);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 describe('a calendar deleted in Google', () => {

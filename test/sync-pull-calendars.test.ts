@@ -1,6 +1,7 @@
 import type { calendar_v3 } from '@googleapis/calendar';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './support/harness.js';
+import { useTestApp } from './support/use-test-app.js';
 import { authHeader, emulatorAdmin } from './support/oauth-flow.js';
 import { connectAndSync, listAllEvents, type CalendarJson, waitForEvents } from './support/sync-pull.js';
 import { googleAs } from './support/emulator-client.js';
@@ -31,13 +32,10 @@ async function select(id: string, selected: boolean) {
   return res.json<CalendarJson & { events_deleted: number; pull_queued: boolean }>();
 }
 
-beforeAll(async () => {
-  t = await startTestApp();
+useTestApp({}, async (app) => {
+  t = app;
   await connectAndSync(t, USER, EMAIL);
   google = await googleAs(t, EMAIL);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 describe('calendar selection', () => {

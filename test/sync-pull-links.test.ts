@@ -1,6 +1,7 @@
 import type { calendar_v3 } from '@googleapis/calendar';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './support/harness.js';
+import { useTestApp } from './support/use-test-app.js';
 import { authHeader } from './support/oauth-flow.js';
 import { connectAndSync, listAllEvents, listCalendars, waitForEvents } from './support/sync-pull.js';
 import { googleAs } from './support/emulator-client.js';
@@ -42,13 +43,10 @@ async function activitiesOf(type: 'contacts' | 'deals', id: string): Promise<Act
   return res.body.items;
 }
 
-beforeAll(async () => {
-  t = await startTestApp();
+useTestApp({}, async (app) => {
+  t = app;
   await connectAndSync(t, ALICE, ALICE_EMAIL);
   google = await googleAs(t, ALICE_EMAIL);
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 describe('links to CRM records', () => {

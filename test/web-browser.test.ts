@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
-import { SignJWT } from 'jose';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_STORAGE_KEY } from '../src/http/routes/dev-sign-in.page.js';
-import { startTestApp, TEST_JWT_SECRET, type TestApp } from './support/harness.js';
+import { signTestToken, startTestApp, type TestApp } from './support/harness.js';
 import { googleAs } from './support/emulator-client.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -13,6 +12,23 @@ if (skip) {
     `Skipping the browser tests of the page: ${CHROMIUM} is missing (apt-get install -y chromium). ` +
       'They always run in CI.',
   );
+}
+
+function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** A CRM token (valid for an hour) that carries the user's email, which the page passes to Google as login_hint. */
+function pageToken(userId: string, name: string, email: string): Promise<string> {
+  return signTestToken(userId, {
+    nowSeconds: Math.floor(Date.now() / 1000),
+    ttlSeconds: 3600,
+    tenant: 'default',
+    claims: { name, email },
+  });
 }
 
 /** Waits until the element's text matches, and returns it (fails with the last text seen). */
@@ -41,17 +57,8 @@ describe.skipIf(skip)('the page in a real browser', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ workers: false });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    // A CRM token that carries the user's email, which the page passes to Google as login_hint.
-    token = await new SignJWT({ tenant: 'default', name: 'Alice Anders', email: 'alice@example.com' })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject('alice')
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+    browser = await launchChromium();
+    token = await pageToken('alice', 'Alice Anders', 'alice@example.com');
   });
 
   afterAll(async () => {
@@ -180,16 +187,8 @@ describe.skipIf(skip)('meetings and reminders on the page', () => {
   beforeAll(async () => {
     // With the job workers: the page's writes reach the emulated Google through the outbox.
     t = await startTestApp({ workers: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    const token = await new SignJWT({ tenant: 'default', name: 'Bob Brown', email: 'bob@example.com' })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject('bob')
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+    browser = await launchChromium();
+    const token = await pageToken('bob', 'Bob Brown', 'bob@example.com');
     const context = await browser.newContext({
       timezoneId: 'America/New_York',
       viewport: { width: 900, height: 1400 },

@@ -6,6 +6,7 @@ import Fastify, {
 } from 'fastify';
 import type { Socket } from 'node:net';
 import { registerAdminRoutes, type AdminHooks } from './admin/admin.routes.js';
+import { faultError } from './admin/fault-errors.js';
 import { registerObserveRoutes } from './admin/observe.routes.js';
 import { registerCalendarListRoutes } from './calendar/calendar-list.routes.js';
 import { registerChannelRoutes } from './calendar/channels.routes.js';
@@ -53,20 +54,6 @@ function sendError(reply: FastifyReply, surface: Surface, status: number, messag
     { domain: 'global', reason: status === 413 ? 'uploadTooLarge' : 'badRequest', message },
   ]);
   return reply.code(status).send(err.toEnvelope());
-}
-
-function faultError(methodId: string, status: 429 | 403 | 500 | 503): Error {
-  if (methodId.startsWith('oauth.')) {
-    if (status === 429 || status === 403)
-      return new OAuthError(status, 'rate_limit_exceeded', 'Rate Limit Exceeded');
-    return new OAuthError(
-      status,
-      status === 503 ? 'temporarily_unavailable' : 'server_error',
-      'Backend Error',
-    );
-  }
-  if (status === 429 || status === 403) return googleErrors.rateLimitExceeded(status);
-  return status === 500 ? googleErrors.backendError() : googleErrors.unavailable();
 }
 
 function parseJson(text: string): unknown {
@@ -133,7 +120,7 @@ export function buildServer(state: EmulatorState, hooks: AdminHooks, logger: boo
     const path = request.url.split('?')[0] ?? request.url;
     const action = state.faults.takeRequestFault(methodId, request.method, path);
     if (!action) return;
-    if ('status' in action) throw faultError(methodId, action.status);
+    if ('status' in action) throw faultError(methodId, action);
     if ('hangMs' in action) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, action.hangMs);

@@ -1,34 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AppError,
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  PreconditionFailedError,
-  RateLimitedError,
-  ServiceUnavailableError,
-  UnauthorizedError,
-  UpstreamError,
-  ValidationError,
-} from '../errors.js';
+import * as errors from '../errors.js';
 import { statusOfAppError } from './errors.js';
 
-class ContactMissing extends NotFoundError {}
-class OddRule extends AppError {
+class ContactMissing extends errors.NotFoundError {}
+class OddRule extends errors.AppError {
   readonly code = 'odd_rule';
 }
 
 describe('statusOfAppError', () => {
   it.each([
-    [new NotFoundError('x'), 404],
-    [new ValidationError('x'), 400],
-    [new ConflictError('x'), 409],
-    [new PreconditionFailedError('x'), 409],
-    [new UnauthorizedError('x'), 401],
-    [new ForbiddenError('x'), 403],
-    [new RateLimitedError('x', 5), 429],
-    [new UpstreamError('x'), 502],
-    [new ServiceUnavailableError('x'), 503],
+    [new errors.NotFoundError('x'), 404],
+    [new errors.ValidationError('x'), 400],
+    [new errors.ConflictError('x'), 409],
+    [new errors.PreconditionFailedError('x'), 409],
+    [new errors.UnauthorizedError('x'), 401],
+    [new errors.ForbiddenError('x'), 403],
+    [new errors.RateLimitedError('x', 5), 429],
+    [new errors.UpstreamError('x'), 502],
+    [new errors.ServiceUnavailableError('x'), 503],
   ])('maps %o to %i', (error, status) => {
     expect(statusOfAppError(error)).toBe(status);
   });

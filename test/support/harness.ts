@@ -84,12 +84,25 @@ export function serviceEnv(options: {
   };
 }
 
-/** A bearer token for `userId` signed with TEST_JWT_SECRET (HS256), issued at `nowSeconds`. */
+/**
+ * A bearer token for `userId` signed with TEST_JWT_SECRET (HS256), issued at `nowSeconds`, with
+ * any extra `claims` (the page reads `name` and `email`).
+ */
 export async function signTestToken(
   userId: string,
-  options: { nowSeconds: number; ttlSeconds: number; tenant?: string; issuer?: string; audience?: string },
+  options: {
+    nowSeconds: number;
+    ttlSeconds: number;
+    tenant?: string;
+    issuer?: string;
+    audience?: string;
+    claims?: Record<string, string>;
+  },
 ): Promise<string> {
-  const jwt = new SignJWT(options.tenant === undefined ? {} : { tenant: options.tenant })
+  const jwt = new SignJWT({
+    ...options.claims,
+    ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(userId)
     .setIssuedAt(options.nowSeconds)

@@ -16,12 +16,27 @@ import {
 
 export const ADMIN_PREFIX = '/__admin';
 
+/**
+ * `path: message` lines of a zod failure. A union that matched no option reports the issues of
+ * the option that came closest (fewest issues), which names the field actually wrong rather than
+ * a bare "Invalid input".
+ */
+function describeIssues(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[] = []): string[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      const closest = issue.errors.reduce((best, option) => (option.length < best.length ? option : best));
+      if (closest.length > 0) return describeIssues(closest, path);
+    }
+    return [`${path.map(String).join('.') || 'body'}: ${issue.message}`];
+  });
+}
+
 /** Parses an admin body with zod; problems answer 400 with the list of issues. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});
   if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
-    throw new AdminError(400, `Invalid request: ${issues.join('; ')}`);
+    throw new AdminError(400, `Invalid request: ${describeIssues(result.error.issues).join('; ')}`);
   }
   return result.data;
 }

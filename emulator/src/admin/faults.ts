@@ -1,11 +1,26 @@
 import { z } from 'zod';
 import { randomToken } from '../ids.js';
+import { FAULT_REASON, isFaultStatus } from './fault-errors.js';
 
 /**
  * Scripted faults. A request fault answers the next `count` matching Google-surface requests with
- * an error status, delays them, or applies them and then drops the connection. A webhook fault
+ * an error (any 4xx/5xx, optionally with a reason and message), delays them, or applies them and then drops the connection. A webhook fault
  * delays, drops, duplicates or reorders the next `count` push notifications.
  */
+const errorActionSchema = z
+  .object({
+    status: z
+      .number()
+      .int()
+      .refine(isFaultStatus, 'status must be an HTTP error status (400-599) with a standard meaning'),
+    reason: z
+      .string()
+      .regex(FAULT_REASON, 'reason must be a Google error reason such as notFound (letters, digits, _)')
+      .optional(),
+    message: z.string().min(1).max(1000).optional(),
+  })
+  .strict();
+
 const requestFaultSchema = z
   .object({
     match: z
@@ -28,9 +43,7 @@ const requestFaultSchema = z
       .strict(),
     count: z.number().int().min(1).max(1_000_000).default(1),
     action: z.union([
-      z
-        .object({ status: z.union([z.literal(429), z.literal(403), z.literal(500), z.literal(503)]) })
-        .strict(),
+      errorActionSchema,
       z.object({ hangMs: z.number().int().min(0).max(600_000) }).strict(),
       z.object({ applyThenDrop: z.literal(true) }).strict(),
     ]),

@@ -10,17 +10,24 @@ import { calendarRoute } from './route-kit.js';
 
 const CONFERENCE_PROPERTIES = { allowedConferenceSolutionTypes: ['hangoutsMeet'] };
 
-/** A `CalendarListEntry` for the calendar's owner. */
-export function renderCalendarListEntry(calendar: CalendarRecord): Record<string, unknown> {
+/** The fields both calendar resources start with, in Google's order. */
+function calendarHead(kind: string, calendar: CalendarRecord): Record<string, unknown> {
   const m = calendar.meta;
   const out: Record<string, unknown> = {
-    kind: 'calendar#calendarListEntry',
+    kind,
     etag: quotedEtag(String(m.seq)),
     id: m.id,
     summary: m.summary,
   };
   if (m.description !== undefined) out.description = m.description;
   if (m.location !== undefined) out.location = m.location;
+  return out;
+}
+
+/** A `CalendarListEntry` for the calendar's owner. */
+export function renderCalendarListEntry(calendar: CalendarRecord): Record<string, unknown> {
+  const m = calendar.meta;
+  const out = calendarHead('calendar#calendarListEntry', calendar);
   Object.assign(out, {
     timeZone: m.timeZone,
     colorId: m.colorId,
@@ -47,16 +54,8 @@ export function renderCalendarListEntry(calendar: CalendarRecord): Record<string
 
 /** A `Calendar` resource (calendars.get / calendars.insert). */
 export function renderCalendar(calendar: CalendarRecord): Record<string, unknown> {
-  const m = calendar.meta;
-  const out: Record<string, unknown> = {
-    kind: 'calendar#calendar',
-    etag: quotedEtag(String(m.seq)),
-    id: m.id,
-    summary: m.summary,
-  };
-  if (m.description !== undefined) out.description = m.description;
-  if (m.location !== undefined) out.location = m.location;
-  out.timeZone = m.timeZone;
+  const out = calendarHead('calendar#calendar', calendar);
+  out.timeZone = calendar.meta.timeZone;
   out.conferenceProperties = CONFERENCE_PROPERTIES;
   return out;
 }

@@ -71,9 +71,7 @@ export function buildData(input: EventInput, fixed: Fixed, conference: Conferenc
   }
   if (fixed.recurringEventId !== undefined) data.recurringEventId = fixed.recurringEventId;
   if (fixed.originalStartTime !== undefined) data.originalStartTime = fixed.originalStartTime;
-  if (conference.conferenceData) data.conferenceData = conference.conferenceData;
-  if (conference.hangoutLink) data.hangoutLink = conference.hangoutLink;
-  return data;
+  return Object.assign(data, pickConference(conference));
 }
 
 export function insertEvent(
@@ -211,7 +209,8 @@ function organizerReplace(
   return event;
 }
 
-function pickConference(data: EventData): ConferenceState {
+/** The set conference fields of an event or a conference input, in Google's order. */
+function pickConference(data: ConferenceState): ConferenceState {
   const out: ConferenceState = {};
   if (data.conferenceData) out.conferenceData = data.conferenceData;
   if (data.hangoutLink) out.hangoutLink = data.hangoutLink;

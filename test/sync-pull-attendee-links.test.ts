@@ -41,10 +41,17 @@ async function meetingOn(contactId: string, eventId: string): Promise<Activity |
   return res.body.items.find((a) => a.event_id === eventId);
 }
 
-async function crmEvent(googleEventId: string, what: string, check: (item: EventItemJson) => boolean) {
-  const items = await waitForEvents(t, alice.userId, what, (list) =>
-    list.some((i) => i.google_event_id === googleEventId && check(i)),
-  );
+/** An event as GET /calendar/events lists it, with where its link comes from. */
+type LinkedItem = EventItemJson & { entity_source: 'crm' | 'attendee' | null };
+
+async function crmEvent(
+  googleEventId: string,
+  what: string,
+  check: (item: LinkedItem) => boolean,
+): Promise<LinkedItem> {
+  const items = (await waitForEvents(t, alice.userId, what, (list) =>
+    (list as LinkedItem[]).some((i) => i.google_event_id === googleEventId && check(i)),
+  )) as LinkedItem[];
   return items.find((i) => i.google_event_id === googleEventId)!;
 }
 
@@ -71,6 +78,7 @@ describe('meeting activities follow the attendees of a pulled event', () => {
     });
     const googleId = data.id!;
     const event = await crmEvent(googleId, 'the event linked to Ann', (i) => i.entity_id === ann);
+    expect(event.entity_source).toBe('attendee');
     expect(await meetingOn(ann, event.id)).toMatchObject({ status: 'scheduled' });
 
     // Ann is replaced by Ben: Ben gets the meeting, Ann's is cancelled.
@@ -121,11 +129,87 @@ describe('meeting activities follow the attendees of a pulled event', () => {
       i.attendees.every((a) => a.email === 'someone-else@example.org'),
     );
     const item = await crmEvent(created.google_event_id, 'the linked event', () => true);
-    expect(item).toMatchObject({ entity_type: 'contact', entity_id: owner });
+    expect(item).toMatchObject({ entity_type: 'contact', entity_id: owner, entity_source: 'crm' });
     expect(await meetingOn(owner, created.id)).toMatchObject({
       status: 'scheduled',
       meeting_attendees: [expect.objectContaining({ email: 'someone-else@example.org' })],
     });
     expect(await meetingOn(guest, created.id)).toBeUndefined();
+  });
+
+  it('a CRM edit of an event linked by its attendee keeps the link derived', async () => {
+    const lena = await contact('Lena Link', 'lena.link@example.net');
+    const { data } = await google.events.insert({
+      calendarId: 'primary',
+      requestBody: {
+        summary: 'Discovery call',
+        start: { dateTime: '2031-06-16T09:00:00Z' },
+        end: { dateTime: '2031-06-16T10:00:00Z' },
+        attendees: [{ email: 'lena.link@example.net' }, { email: 'someone@example.org' }],
+      },
+    });
+    const googleId = data.id!;
+    const event = await crmEvent(googleId, 'the event linked to Lena', (i) => i.entity_id === lena);
+    expect(event).toMatchObject({ entity_type: 'contact', entity_source: 'attendee' });
+
+    const edited = expectOk(
+      await api<LinkedItem>(t, alice, 'PATCH', `/calendar/events/${event.id}?wait=true`, {
+        title: 'Discovery call (agenda)',
+      }),
+      200,
+    );
+    expect(edited).toMatchObject({ sync_state: 'synced', entity_id: lena, entity_source: 'attendee' });
+    const { data: inGoogle } = await google.events.get({ calendarId: 'primary', eventId: googleId });
+    expect(inGoogle.summary).toBe('Discovery call (agenda)');
+    expect(inGoogle.extendedProperties?.private ?? {}).not.toHaveProperty('crm_entity_id');
+    expect(inGoogle.extendedProperties?.private ?? {}).not.toHaveProperty('crm_entity_type');
+
+    // Lena leaves the event in Google: the derived link and her meeting go.
+    await setAttendees(googleId, ['someone@example.org']);
+    const unlinked = await crmEvent(googleId, 'the event to be unlinked', (i) => i.entity_id === null);
+    expect(unlinked).toMatchObject({
+      entity_type: null,
+      entity_source: null,
+      title: 'Discovery call (agenda)',
+    });
+    expect((await meetingOn(lena, event.id))?.status).toBe('cancelled');
+  });
+
+  it('a link the CRM sets on an event linked by its attendee becomes the CRM link', async () => {
+    const mona = await contact('Mona Manual', 'mona.manual@example.net');
+    const { data } = await google.events.insert({
+      calendarId: 'primary',
+      requestBody: {
+        summary: 'Pricing follow-up',
+        start: { dateTime: '2031-06-23T09:00:00Z' },
+        end: { dateTime: '2031-06-23T10:00:00Z' },
+        attendees: [{ email: 'mona.manual@example.net' }],
+      },
+    });
+    const googleId = data.id!;
+    const event = await crmEvent(googleId, 'the event linked to Mona', (i) => i.entity_id === mona);
+    expect(event.entity_source).toBe('attendee');
+
+    const linked = expectOk(
+      await api<LinkedItem>(t, alice, 'PATCH', `/calendar/events/${event.id}?wait=true`, {
+        entity_type: 'contact',
+        entity_id: mona,
+      }),
+      200,
+    );
+    expect(linked).toMatchObject({ sync_state: 'synced', entity_id: mona, entity_source: 'crm' });
+    const { data: inGoogle } = await google.events.get({ calendarId: 'primary', eventId: googleId });
+    expect(inGoogle.extendedProperties?.private).toMatchObject({
+      crm_entity_type: 'contact',
+      crm_entity_id: mona,
+    });
+
+    await setAttendees(googleId, ['someone@example.org']);
+    await crmEvent(googleId, 'the attendee change to be pulled', (i) =>
+      i.attendees.every((a) => a.email === 'someone@example.org'),
+    );
+    const kept = await crmEvent(googleId, 'the linked event', () => true);
+    expect(kept).toMatchObject({ entity_id: mona, entity_source: 'crm' });
+    expect((await meetingOn(mona, event.id))?.status).toBe('scheduled');
   });
 });

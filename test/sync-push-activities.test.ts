@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenContext } from '../src/connections/connection.types.js';
-import { parseEncryptionKeys, TokenCipher } from '../src/security/token-cipher.js';
 import { startTestApp, type TestApp } from './support/harness.js';
-import { emulatorAdmin } from './support/oauth-flow.js';
 import {
   api,
   connectedUser,
@@ -11,6 +8,7 @@ import {
   futureHour,
   removed,
   settled,
+  withReadOnlyGrant,
   type PushUser,
 } from './support/sync-push.js';
 
@@ -54,39 +52,6 @@ async function activitiesOf(contactId: string): Promise<Activity[]> {
   return res.body.items;
 }
 
-/**
- * Puts a read-only access token on alice's connection, as if her grant no longer allowed writes:
- * Google answers every write 403 insufficientPermissions (a refusal no retry can change). Returns
- * a function that puts the original token back.
- */
-async function withReadOnlyGrant(): Promise<() => Promise<void>> {
-  const owner = { tenantId: alice.tenant, userId: alice.userId };
-  const before = await t.ctx.db
-    .selectFrom('connections')
-    .select(['access_token_enc', 'token_expires_at'])
-    .where('tenant_id', '=', owner.tenantId)
-    .where('user_id', '=', owner.userId)
-    .executeTakeFirstOrThrow();
-  const minted = await emulatorAdmin<{ access_token: string }>(t, 'POST', '/tokens', {
-    email: alice.email,
-    scopes: ['https://www.googleapis.com/auth/calendar.readonly'],
-  });
-  const cipher = new TokenCipher(parseEncryptionKeys(t.config.tokenEncryptionKey ?? ''));
-  const setToken = async (values: { access_token_enc: string | null; token_expires_at: Date | null }) => {
-    await t.ctx.db
-      .updateTable('connections')
-      .set(values)
-      .where('tenant_id', '=', owner.tenantId)
-      .where('user_id', '=', owner.userId)
-      .execute();
-  };
-  await setToken({
-    access_token_enc: cipher.encrypt(minted.access_token, tokenContext(owner)),
-    token_expires_at: new Date(Date.now() + 3_600_000),
-  });
-  return () => setToken(before);
-}
-
 describe('meeting activities of CRM deletes', () => {
   it('a delete Google refuses for good restores the activity; a later delete cancels it again', async () => {
     const contact = expectOk(
@@ -111,7 +76,7 @@ describe('meeting activities of CRM deletes', () => {
     const [scheduled] = await activitiesOf(contact.id);
     expect(scheduled).toMatchObject({ status: 'scheduled', event_id: event.id });
 
-    const restoreGrant = await withReadOnlyGrant();
+    const restoreGrant = await withReadOnlyGrant(t, alice);
     try {
       expect((await api(t, alice, 'DELETE', `/calendar/events/${event.id}`)).status).toBe(204);
       const failed = await settled(t, event.id);

@@ -12,6 +12,8 @@ type TimestampDefault = ColumnType<Date, Date | string | undefined, Date | strin
 type DateOnly = ColumnType<string, string, string>;
 
 export type EntityType = 'contact' | 'company' | 'deal';
+/** Where an event's CRM link comes from: set in the CRM, or derived from a contact among its attendees. */
+export type EntitySource = 'crm' | 'attendee';
 export type ConnectionStatus = 'active' | 'reauth_required' | 'disconnected';
 export type SyncState = 'synced' | 'pending' | 'failed';
 
@@ -164,6 +166,8 @@ export interface EventsTable {
   visibility: string | null;
   entity_type: EntityType | null;
   entity_id: string | null;
+  /** Where the link comes from (null when not linked); only 'crm' links are stamped on Google's copy. */
+  entity_source: ColumnType<EntitySource | null, EntitySource | null | undefined, EntitySource | null>;
   google_etag: string | null;
   google_updated: Timestamp | null;
   google_sequence: number | null;

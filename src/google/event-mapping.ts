@@ -66,6 +66,7 @@ export type MappedEventRow = EventTimeColumns &
     | 'visibility'
     | 'entity_type'
     | 'entity_id'
+    | 'entity_source'
     | 'google_etag'
     | 'google_updated'
     | 'google_sequence'
@@ -110,6 +111,7 @@ function attendeesOf(event: calendar_v3.Schema$Event): StoredAttendee[] {
 interface EntityLink {
   entity_type: EntityType | null;
   entity_id: string | null;
+  entity_source: 'crm' | null;
   crmEventId: string | null;
   linkRefused: string | null;
 }
@@ -127,7 +129,7 @@ function entityLinkOf(event: calendar_v3.Schema$Event, tenantId: string): Entity
   const entityId = props[CRM_PROPERTY.entityId];
   const ours = tenant === tenantId;
   const crmEventId = ours && eventId !== undefined && UUID_RE.test(eventId) ? eventId.toLowerCase() : null;
-  const none = { entity_type: null, entity_id: null, crmEventId };
+  const none = { entity_type: null, entity_id: null, entity_source: null, crmEventId };
   if (type === undefined && entityId === undefined) return { ...none, linkRefused: null };
   if (!ours) return { ...none, linkRefused: `link belongs to another tenant ('${tenant ?? ''}')` };
   if (type === undefined || !ENTITY_TYPES.includes(type))
@@ -137,6 +139,8 @@ function entityLinkOf(event: calendar_v3.Schema$Event, tenantId: string): Entity
   return {
     entity_type: type as EntityType,
     entity_id: entityId.toLowerCase(),
+    // A link in the private extended properties was set in the CRM.
+    entity_source: 'crm',
     crmEventId,
     linkRefused: null,
   };
@@ -213,6 +217,7 @@ function baseColumns(event: calendar_v3.Schema$Event, googleEventId: string, ctx
     visibility: text(event.visibility),
     entity_type: null,
     entity_id: null,
+    entity_source: null,
     google_etag: text(event.etag),
     google_updated: updatedOf(event),
     google_sequence: typeof event.sequence === 'number' ? event.sequence : null,

@@ -4,7 +4,7 @@ import type { ConnectionRef, Owner } from '../connections/connection.types.js';
 import type { ActivityService } from '../crm/index.js';
 import type { Db } from '../db/database.js';
 import type { CalendarRow } from '../db/schema.js';
-import { NotFoundError, PreconditionFailedError } from '../errors.js';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '../errors.js';
 import type { CalendarApi } from '../google/calendar-api.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { connectionOf, refOf } from './calendar-scope.js';
@@ -26,6 +26,17 @@ export interface CalendarsServiceDeps {
   logger: Logger;
   /** The owner's connection and whether it is active. */
   findConnection: (owner: Owner) => Promise<{ ref: ConnectionRef; active: boolean } | undefined>;
+}
+
+/** Google's access role of a calendar the user sees only as free/busy: events.list is refused. */
+export const FREE_BUSY_ONLY_ROLE = 'freeBusyReader';
+
+/** 409: the calendar is shared with the user as free/busy only, so its events cannot be synced. */
+export class CalendarFreeBusyOnlyError extends ConflictError {
+  override readonly code: string = 'calendar_free_busy_only';
+  constructor(calendarId: string) {
+    super(`Calendar ${calendarId} is shared with you as free/busy only: its events cannot be synced`);
+  }
 }
 
 /** What selecting or deselecting did. */
@@ -159,7 +170,10 @@ export class CalendarsService {
     });
   }
 
-  /** Selects (channel opened, pull queued) or deselects (channel stopped, events removed) a calendar. */
+  /**
+   * Selects (channel opened, pull queued) or deselects (channel stopped, events removed) a calendar.
+   * A calendar seen as free/busy only cannot be selected (CalendarFreeBusyOnlyError).
+   */
   async setSelected(ref: CalendarRef, selected: boolean): Promise<SelectionResult> {
     const current = await this.deps.calendars.find(ref);
     if (current === undefined) throw new NotFoundError(`No calendar ${ref.calendarId}`);
@@ -173,6 +187,7 @@ export class CalendarsService {
       this.deps.logger.info({ ...ref, eventsDeleted: result.eventsDeleted }, 'Calendar deselected');
       return { ...result, pullQueued: false };
     }
+    if (current.access_role === FREE_BUSY_ONLY_ROLE) throw new CalendarFreeBusyOnlyError(ref.calendarId);
     const calendar = await this.deps.calendars.select(ref, now);
     if (calendar === undefined) throw new NotFoundError(`No calendar ${ref.calendarId}`);
     if (!active) return { calendar, eventsDeleted: 0, pullQueued: false };

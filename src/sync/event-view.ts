@@ -54,6 +54,12 @@ export const eventItemJson = z
     calendar_id: z.string().describe('CRM calendar id (see GET /calendar/calendars)'),
     entity_type: z.enum(['contact', 'company', 'deal']).nullable().describe('Linked CRM record type'),
     entity_id: z.string().nullable().describe('Linked CRM record id'),
+    entity_source: z
+      .enum(['crm', 'attendee'])
+      .nullable()
+      .describe(
+        "Where the link comes from: 'crm' (set in the CRM, kept on Google's copy) or 'attendee' (a CRM contact among the attendees: it goes when they do)",
+      ),
     status: z.enum(['confirmed', 'tentative', 'cancelled']),
     sync_state: z.enum(['synced', 'pending', 'failed']).describe('Whether Google has the CRM copy'),
     sync_error: z.string().nullable(),
@@ -89,6 +95,7 @@ export type EventViewRow = Pick<
   | 'html_link'
   | 'entity_type'
   | 'entity_id'
+  | 'entity_source'
   | 'sync_state'
   | 'sync_error'
   | 'created_at'
@@ -134,6 +141,7 @@ export function toEventItem(row: EventViewRow): EventItem {
     calendar_id: row.calendar_id,
     entity_type: row.entity_type,
     entity_id: row.entity_id,
+    entity_source: row.entity_id === null ? null : row.entity_source,
     status: row.status,
     sync_state: row.sync_state,
     sync_error: row.sync_error,

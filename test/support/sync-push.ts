@@ -1,5 +1,7 @@
 import { expect } from 'vitest';
+import { tokenContext } from '../../src/connections/connection.types.js';
 import type { EventRow } from '../../src/db/schema.js';
+import { parseEncryptionKeys, TokenCipher } from '../../src/security/token-cipher.js';
 import type { TestApp } from './harness.js';
 import { authHeader, connectCalendar, emulatorAdmin } from './oauth-flow.js';
 import { waitFor } from './wait-for.js';
@@ -122,4 +124,37 @@ export function futureHour(days: number, hour = 10): Date {
 export function expectOk<T>(res: ApiResponse<T>, status = 201): T {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   return res.body;
+}
+
+/**
+ * Puts a read-only access token on the user's connection, as if the grant no longer allowed
+ * writes: Google answers every write 403 insufficientPermissions (a refusal no retry can change).
+ * Returns a function that puts the original token back.
+ */
+export async function withReadOnlyGrant(t: TestApp, user: PushUser): Promise<() => Promise<void>> {
+  const owner = { tenantId: user.tenant, userId: user.userId };
+  const before = await t.ctx.db
+    .selectFrom('connections')
+    .select(['access_token_enc', 'token_expires_at'])
+    .where('tenant_id', '=', owner.tenantId)
+    .where('user_id', '=', owner.userId)
+    .executeTakeFirstOrThrow();
+  const minted = await emulatorAdmin<{ access_token: string }>(t, 'POST', '/tokens', {
+    email: user.email,
+    scopes: ['https://www.googleapis.com/auth/calendar.readonly'],
+  });
+  const cipher = new TokenCipher(parseEncryptionKeys(t.config.tokenEncryptionKey ?? ''));
+  const setToken = async (values: { access_token_enc: string | null; token_expires_at: Date | null }) => {
+    await t.ctx.db
+      .updateTable('connections')
+      .set(values)
+      .where('tenant_id', '=', owner.tenantId)
+      .where('user_id', '=', owner.userId)
+      .execute();
+  };
+  await setToken({
+    access_token_enc: cipher.encrypt(minted.access_token, tokenContext(owner)),
+    token_expires_at: new Date(Date.now() + 3_600_000),
+  });
+  return () => setToken(before);
 }

@@ -49,7 +49,7 @@ export const calendarsRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'selected=true opens a push channel on the calendar and queues a pull of it. selected=false stops its ' +
           'push channel and removes its events from the CRM (activities on CRM records stay); selecting it again ' +
-          'lists it in full.',
+          'lists it in full. A calendar shared as free/busy only cannot be selected (409 calendar_free_busy_only).',
         params: calendarIdParams,
         body: selectBody,
         response: { 200: selectionJson, ...failures },

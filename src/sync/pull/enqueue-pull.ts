@@ -8,7 +8,9 @@ export type QueuedPullTrigger = JobPayloads['calendar.pull']['trigger'];
 /**
  * Queues a pull of one calendar. The `calendar.pull` queue's policy keeps at most one queued job
  * per calendar (singleton key = calendar id), so a burst of triggers collapses into one job;
- * returns false when a queued one already covers this trigger.
+ * returns false when a queued one already covers this trigger. Sent outside a transaction, the
+ * job is visible at once, so this process's pull workers (if any) are woken to fetch it now
+ * rather than at their next poll; a job sent inside `trx` waits for the poll after the commit.
  */
 export async function enqueuePull(
   queue: JobQueue,
@@ -21,5 +23,6 @@ export async function enqueuePull(
     { tenantId: ref.tenantId, userId: ref.userId, calendarId: ref.calendarId, trigger },
     { singletonKey: ref.calendarId, ...(options.trx !== undefined ? { trx: options.trx } : {}) },
   );
+  if (id !== null && options.trx === undefined) queue.wake('calendar.pull');
   return id !== null;
 }

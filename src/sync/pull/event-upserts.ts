@@ -34,6 +34,7 @@ const COLUMNS: readonly (readonly [keyof MappedEventRow, string])[] = [
   ['visibility', 'text'],
   ['entity_type', 'text'],
   ['entity_id', 'uuid'],
+  ['entity_source', 'text'],
   ['google_etag', 'text'],
   ['google_updated', 'timestamptz'],
   ['google_sequence', 'integer'],

@@ -17,9 +17,10 @@ export interface AttendeeContacts {
 }
 
 /**
- * Links pulled events to CRM records. An event the CRM created carries its link in private
- * extended properties (already on the mapped row); any other event is linked to the CRM contacts
- * among its attendees, matched by email ignoring case (the calendar owner's own entry excluded).
+ * Links pulled events to CRM records. An event linked in the CRM carries its link in private
+ * extended properties (already on the mapped row, source 'crm'); any other event is linked to the
+ * CRM contacts among its attendees (source 'attendee', so the link goes when the attendee does),
+ * matched by email ignoring case (the calendar owner's own entry excluded).
  * The row's entity columns name the first match; every match gets the meeting on its timeline.
  * One contact query per page.
  */
@@ -50,6 +51,7 @@ export async function linkAttendeeContacts(
     if (row.entity_id !== null) continue;
     row.entity_type = 'contact';
     row.entity_id = first;
+    row.entity_source = 'attendee';
     found.linkedByAttendees.add(row.google_event_id);
   }
   return found;
@@ -60,6 +62,7 @@ export async function linkAttendeeContacts(
  * in the transaction of the change. A link to a record that no longer exists is logged and skipped.
  * A changed event's activities on records it no longer concerns (neither its linked record nor a
  * contact among its attendees: an attendee was removed, the event cancelled) are cancelled.
+ * Occurrences of a series log none: the series' meeting is on its master.
  */
 export async function refreshMeetings(
   trx: Trx,
@@ -70,7 +73,9 @@ export async function refreshMeetings(
 ): Promise<void> {
   const kept: { eventId: string; keep: RecordRef[] }[] = [];
   for (const row of rows) {
-    const live = row.status !== 'cancelled';
+    // A series has one meeting on a record's timeline, its master's (as the push keeps it):
+    // occurrences log none, and any they had is cancelled.
+    const live = row.status !== 'cancelled' && row.recurring_event_id === null;
     const attendees = (live ? (contacts.byEvent.get(row.google_event_id) ?? []) : []).map((id) => ({
       type: 'contact' as const,
       id,

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { ConnectionRef } from '../../connections/connection.types.js';
 import type { CalendarRow } from '../../db/schema.js';
+import { FREE_BUSY_ONLY_ROLE } from '../calendars.service.js';
 import type { CalendarApi } from '../../google/calendar-api.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import type { CalendarSyncRepository } from './calendar-sync.repository.js';
@@ -212,6 +213,9 @@ export class PullService {
   private async skipReason(calendar: CalendarRow | undefined, ref: CalendarRef): Promise<string | null> {
     if (calendar === undefined) return 'calendar not found';
     if (!calendar.selected) return 'calendar is not selected for sync';
+    // Google refuses events.list on a calendar shared as free/busy only (even one selected before
+    // its sharing changed).
+    if (calendar.access_role === FREE_BUSY_ONLY_ROLE) return 'calendar is shared as free/busy only';
     const active = await this.deps.isConnectionActive({
       id: calendar.connection_id,
       tenantId: ref.tenantId,

@@ -49,7 +49,7 @@ export function rowToCrmFields(row: EventRow, calendarTimeZone: string | null): 
     reminders: row.reminders,
     recurrence: row.recurrence,
     conference: wantsConference(row),
-    entity: linkedRecord(row),
+    entity: crmSetLink(row),
     status: row.status,
   };
 }
@@ -66,16 +66,24 @@ export function changedFields(a: MergeFields, b: MergeFields): MergeField[] {
 
 /**
  * The private extended properties that link the Google event to the CRM (see crmEventToGoogle).
- * An unlinked event names the link keys with null: Google's patch removes keys set to null.
+ * Only a link set in the CRM is stamped: one derived from the attendees stays derived (the pull
+ * drops it when the attendee goes), so its keys are left out and Google keeps what it has. An
+ * unlinked event names the link keys with null: Google's patch removes keys set to null.
  */
 export function crmPrivateProperties(row: EventRow): Record<string, string | null> {
   const linked = linkedRecord(row);
+  const ids = { [CRM_PROPERTY.eventId]: row.id, [CRM_PROPERTY.tenant]: row.tenant_id };
+  if (linked !== null && row.entity_source !== 'crm') return ids;
   return {
-    [CRM_PROPERTY.eventId]: row.id,
-    [CRM_PROPERTY.tenant]: row.tenant_id,
+    ...ids,
     [CRM_PROPERTY.entityType]: linked?.type ?? null,
     [CRM_PROPERTY.entityId]: linked?.id ?? null,
   };
+}
+
+/** The CRM record the event is linked to when the link was set in the CRM (the one Google's copy carries). */
+export function crmSetLink(row: EventRow): { type: EntityType; id: string } | null {
+  return row.entity_source === 'crm' ? linkedRecord(row) : null;
 }
 
 /** The CRM record the event is linked to, if any. */

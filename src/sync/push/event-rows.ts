@@ -116,6 +116,7 @@ export function occurrenceRowValues(
     visibility: master.visibility,
     entity_type: master.entity_type,
     entity_id: master.entity_id,
+    entity_source: master.entity_source,
     google_etag: null,
     synced_snapshot: null,
     sync_state: 'synced',

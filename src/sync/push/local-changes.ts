@@ -1,6 +1,6 @@
-import type { Insertable, Transaction } from 'kysely';
+import type { Insertable, Transaction, Updateable } from 'kysely';
 import type { ActivityService } from '../../crm/index.js';
-import type { ConnectionRow, Database, EventRow, EventsTable } from '../../db/schema.js';
+import type { ConnectionRow, Database, EntitySource, EventRow, EventsTable } from '../../db/schema.js';
 import { googleEventIdFromUuid } from '../../google/event-mapping.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import type { EventFields } from '../event-input.js';
@@ -42,6 +42,8 @@ export interface NewEventParams {
   conference: boolean;
   sendUpdates: PushSendUpdates;
   now: Date;
+  /** Where the link in `fields.entity` comes from (default: set in the CRM). */
+  entitySource?: EntitySource | null;
 }
 
 /** The columns of an event the CRM creates: its Google id is known at once, the push is pending. */
@@ -55,6 +57,7 @@ export function newEventValues(params: NewEventParams): Insertable<EventsTable> 
     google_event_id: googleEventIdFromUuid(params.id),
     status: 'confirmed',
     ...fieldColumns(fields),
+    entity_source: fields.entity === null ? null : (params.entitySource ?? 'crm'),
     recurring_event_id: null,
     organizer_email: params.connection.google_email,
     organizer_self: true,
@@ -106,8 +109,10 @@ export class LocalEventChanges {
     }
     const values = {
       ...fieldColumns(next, row.attendees ?? []),
+      // A link the CRM user sets is the CRM's own; an untouched one keeps where it came from.
+      entity_source: next.entity === null ? null : options.entityChanged === true ? 'crm' : row.entity_source,
       ...pendingColumns(row, options.sendUpdates, now),
-    };
+    } satisfies Updateable<EventsTable>;
     const after = await updateRow(
       trx,
       row.id,

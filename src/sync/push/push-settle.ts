@@ -12,6 +12,7 @@ import {
 } from '../../google/event-mapping.js';
 import type { Conflict, MergeField } from '../merge.js';
 import { changedFields, localMergeFields } from './event-fields.js';
+import { isCancelledOccurrence, occurrenceAsInGoogle } from './occurrence-restore.js';
 import { meetingChanged, remindersChanged, type MeetingActivitySync } from './meeting-activity.js';
 import type { PushRepository, PushSubject } from './push.repository.js';
 import type { StoredConflict } from './push.schema.js';
@@ -203,8 +204,9 @@ export class PushSettler {
   /**
    * Google refused the change for good: the row shows `failed` with the reason. A refused delete is
    * undone in the CRM (the event is still in Google), so its meeting activity is back on the
-   * records' timelines and its reminders are scheduled again. False when a newer local change
-   * superseded the refused one (that change is pushed next).
+   * records' timelines and its reminders are scheduled again; so is a refused cancel of one
+   * occurrence, which gets back the status and times Google still has. False when a newer local
+   * change superseded the refused one (that change is pushed next).
    */
   async refused(subject: PushSubject, reason: string): Promise<boolean> {
     const { db, repo, clock, reminders } = this.deps;
@@ -214,6 +216,17 @@ export class PushSettler {
       if (subject.row.deleted_at !== null) {
         await this.recordMeeting(trx, failed);
         await reminders.scheduleForEvent(trx, failed);
+      } else if (isCancelledOccurrence(failed)) {
+        const restored = await occurrenceAsInGoogle(trx, failed, subject.calendarTimeZone);
+        if (restored !== undefined) {
+          const row = await trx
+            .updateTable('events')
+            .set(restored)
+            .where('id', '=', failed.id)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          await reminders.scheduleForEvent(trx, row);
+        }
       }
       return true;
     });

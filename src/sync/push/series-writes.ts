@@ -82,6 +82,7 @@ export class SeriesWrites {
         conference: input.changes.conference ?? wantsConference(master),
         sendUpdates: input.sendUpdates,
         now,
+        entitySource: input.changes.entity !== undefined ? 'crm' : master.entity_source,
       }),
     );
   }

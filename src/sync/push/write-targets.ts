@@ -183,7 +183,7 @@ function exceptionInstance(master: EventRow, row: EventRow): Instance {
 }
 
 /** The plain occurrence `<master id>_<original start>` of a series, if the series has it. */
-function plainOccurrence(master: EventRow, instanceId: string): Instance | undefined {
+export function plainOccurrence(master: EventRow, instanceId: string): Instance | undefined {
   const prefix = `${master.google_event_id}_`;
   if (!instanceId.startsWith(prefix)) return undefined;
   const suffix = instanceId.slice(prefix.length);

@@ -1,53 +1,10 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_STORAGE_KEY } from '../src/http/routes/dev-sign-in.page.js';
-import { signTestToken, startTestApp, type TestApp } from './support/harness.js';
-import { googleAs } from './support/emulator-client.js';
+import { launchChromium, pageToken, skip, waitForText } from './support/browser.js';
+import { startTestApp, type TestApp } from './support/harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
-if (skip) {
-  console.warn(
-    `Skipping the browser tests of the page: ${CHROMIUM} is missing (apt-get install -y chromium). ` +
-      'They always run in CI.',
-  );
-}
-
-function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-}
-
-/** A CRM token (valid for an hour) that carries the user's email, which the page passes to Google as login_hint. */
-function pageToken(userId: string, name: string, email: string): Promise<string> {
-  return signTestToken(userId, {
-    nowSeconds: Math.floor(Date.now() / 1000),
-    ttlSeconds: 3600,
-    tenant: 'default',
-    claims: { name, email },
-  });
-}
-
-/** Waits until the element's text matches, and returns it (fails with the last text seen). */
-async function waitForText(page: Page, selector: string, pattern: RegExp, timeout = 15_000): Promise<string> {
-  try {
-    await page.waitForFunction(
-      ([sel, source, flags]) =>
-        new RegExp(source, flags).test(document.querySelector(sel)?.textContent ?? ''),
-      [selector, pattern.source, pattern.flags] as const,
-      { timeout },
-    );
-  } catch (error) {
-    const last = await page.locator(selector).textContent();
-    throw new Error(`${selector} never matched ${String(pattern)}; last text: ${JSON.stringify(last)}`, {
-      cause: error,
-    });
-  }
-  return (await page.locator(selector).textContent()) ?? '';
-}
+/** The page's sign-in and Google Calendar connection, driven in Chromium (see also web-browser-*.test.ts). */
 
 describe.skipIf(skip)('the page in a real browser', () => {
   let t: TestApp;
@@ -130,9 +87,17 @@ describe.skipIf(skip)('the page in a real browser', () => {
     await page.reload();
     await waitForText(page, '#connection-text', /^Google access was revoked: reconnect$/);
     expect(await page.locator('#connection-details').textContent()).toContain('invalid_grant');
+    // The prompt at the top says what happened and where to act; no new meetings meanwhile.
+    expect(await page.locator('#reconnect-prompt').isVisible()).toBe(true);
+    expect(await page.locator('#reconnect-prompt').getAttribute('role')).toBe('alert');
+    expect(await page.locator('#reconnect-prompt').textContent()).toMatch(/needs to be reconnected/);
+    expect(await page.locator('#schedule-section').isVisible()).toBe(false);
+    expect(await page.locator('#calendars-section').isVisible()).toBe(true);
 
     await page.getByRole('button', { name: 'Reconnect Google Calendar' }).click();
     await waitForText(page, '#connection-text', /^Connected as alice@example\.com since /);
+    expect(await page.locator('#reconnect-prompt').isVisible()).toBe(false);
+    expect(await page.locator('#schedule-section').isVisible()).toBe(true);
     await page.context().close();
   });
 
@@ -147,6 +112,25 @@ describe.skipIf(skip)('the page in a real browser', () => {
     await waitForText(page, '#account-text', /no longer accepted/);
     expect(await page.evaluate((key) => localStorage.getItem(key), TOKEN_STORAGE_KEY)).toBeNull();
     await page.context().close();
+  });
+
+  it('says so when the bundled emulator runs in the process, and links to its page', async () => {
+    // What `serve` records when it starts the emulator itself (no Google credentials).
+    t.ctx.embeddedEmulatorUrl = t.emulator.url;
+    try {
+      const page = await openPage();
+      await page.goto(`${t.baseUrl}/`);
+      await waitForText(page, '#emulator-notice-text', /bundled Google Calendar emulator/);
+      expect(await page.locator('#emulator-notice').innerText()).toMatch(/no real Google account/);
+      const link = page.getByRole('link', { name: 'Google Calendar emulator' });
+      expect(await link.getAttribute('href')).toBe(t.emulator.url);
+      expect(await page.getByRole('link', { name: "Open the emulator's page" }).getAttribute('href')).toBe(
+        t.emulator.url,
+      );
+      await page.context().close();
+    } finally {
+      t.ctx.embeddedEmulatorUrl = undefined;
+    }
   });
 
   it('signs in through the dev sign-in page and connects as that demo user', async () => {
@@ -165,155 +149,6 @@ describe.skipIf(skip)('the page in a real browser', () => {
     } finally {
       await dev.close();
     }
-  });
-
-  it('runs without script errors', () => {
-    expect(pageErrors).toEqual([]);
-  });
-});
-
-/** The meeting in the list with this title (a locator for its list item). */
-const meeting = (page: Page, title: string) =>
-  page
-    .locator('#meetings-list > li')
-    .filter({ has: page.getByRole('heading', { name: title, exact: true }) });
-
-describe.skipIf(skip)('meetings and reminders on the page', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    // With the job workers: the page's writes reach the emulated Google through the outbox.
-    t = await startTestApp({ workers: true });
-    browser = await launchChromium();
-    const token = await pageToken('bob', 'Bob Brown', 'bob@example.com');
-    const context = await browser.newContext({
-      timezoneId: 'America/New_York',
-      viewport: { width: 900, height: 1400 },
-    });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${t.baseUrl}/`);
-    await page.evaluate(([key, value]) => localStorage.setItem(key, value), [
-      TOKEN_STORAGE_KEY,
-      token,
-    ] as const);
-    await page.reload();
-    await page.getByRole('button', { name: 'Connect Google Calendar' }).click();
-    await waitForText(page, '#connection-text', /^Connected as bob@example\.com since /);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  it('schedules a meeting through the form; it is listed, then synced to Google', async () => {
-    expect(await page.locator('#meetings-section').isVisible()).toBe(true);
-    await waitForText(page, '#reminders-state', /Listening for reminders/);
-
-    const start = new Date(Date.now() + 2 * 86_400_000);
-    const day = start.toISOString().slice(0, 10);
-    await page.getByLabel('Title').fill('Quarterly review');
-    await page.getByLabel('Start').fill(`${day}T15:30`);
-    await page.getByLabel('Duration').selectOption('60');
-    await page.getByRole('textbox', { name: 'Attendees' }).fill('carol@example.org, dave@example.org');
-    await page.getByLabel('add a Google Meet link').check();
-    await page.getByRole('button', { name: 'Schedule' }).click();
-    await waitForText(page, '#schedule-status', /“Quarterly review” scheduled/);
-
-    const item = meeting(page, 'Quarterly review');
-    await item.waitFor();
-    await waitForText(page, '#meetings-list', /Quarterly review.*Synced/);
-    const text = (await item.textContent()) ?? '';
-    // 15:30 wall-clock in the browser's zone, shown back in that zone: never shifted.
-    expect(text).toMatch(/3:30\s?PM – 4:30\s?PM/);
-    expect(text).toContain('carol@example.org: no answer yet');
-    expect(await item.getByRole('link', { name: 'Join with Google Meet' }).getAttribute('href')).toMatch(
-      /^https:\/\/meet\.google\.com\//,
-    );
-
-    // Google has it, at the instant 15:30 New York time.
-    const google = await googleAs(t, 'bob@example.com');
-    const listed = await google.events.list({ calendarId: 'primary', q: 'Quarterly review' });
-    const created = listed.data.items?.find((e) => e.summary === 'Quarterly review');
-    expect(created?.attendees?.map((a) => a.email).sort()).toEqual(['carol@example.org', 'dave@example.org']);
-    const instant = await page.evaluate((wall) => new Date(wall).toISOString(), `${day}T15:30`);
-    expect(new Date(created?.start?.dateTime ?? '').toISOString()).toBe(instant);
-  });
-
-  it('shows the service\u2019s 400 answer next to the form and writes nothing', async () => {
-    await page.getByLabel('Title').fill('Bad invite');
-    await page.getByRole('textbox', { name: 'Attendees' }).fill('not-an-email');
-    await page.getByRole('button', { name: 'Schedule' }).click();
-    const error = await waitForText(page, '#schedule-error', /\S/);
-    expect(error).toMatch(/email/i);
-    expect(await page.locator('#schedule-error').isVisible()).toBe(true);
-    const rows = await t.ctx.db.selectFrom('events').select('id').where('title', '=', 'Bad invite').execute();
-    expect(rows).toEqual([]);
-  });
-
-  it('lists an event created in Google after a sync, with an all-day event on its own date', async () => {
-    const google = await googleAs(t, 'bob@example.com');
-    const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
-    const next = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
-    await google.events.insert({
-      calendarId: 'primary',
-      requestBody: { summary: 'Offsite day', start: { date: day }, end: { date: next } },
-    });
-    const sync = await t.app.inject({
-      method: 'POST',
-      url: '/calendar/sync',
-      payload: {},
-      headers: { authorization: `Bearer ${await t.tokenFor('bob')}` },
-    });
-    expect(sync.statusCode, sync.body).toBe(200);
-    await page.reload();
-    const item = meeting(page, 'Offsite day');
-    await item.waitFor();
-    const expected = new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', {
-      dateStyle: 'medium',
-      timeZone: 'UTC',
-    });
-    expect(await item.locator('.meeting-when').textContent()).toBe(`${expected}, all day`);
-    expect(await item.locator('.sync-state').textContent()).toBe('Synced');
-  });
-
-  it('shows a failed write in words', async () => {
-    const updated = await t.ctx.db
-      .updateTable('events')
-      .set({ sync_state: 'failed', sync_error: 'Google refused the attendee list' })
-      .where('title', '=', 'Offsite day')
-      .executeTakeFirst();
-    expect(Number(updated.numUpdatedRows)).toBe(1);
-    const text = await waitForText(page, '#meetings-list', /Failed: Google refused the attendee list/);
-    expect(text).toContain('Offsite day');
-    expect(await meeting(page, 'Offsite day').locator('.sync-state').getAttribute('data-state')).toBe(
-      'failed',
-    );
-  });
-
-  it('shows reminders from the stream as they are delivered', async () => {
-    const start = new Date(Date.now() + 10 * 60_000).toISOString();
-    await t.ctx.db
-      .insertInto('notifications')
-      .values({
-        tenant_id: 'default',
-        user_id: 'bob',
-        event_id: null,
-        kind: 'reminder',
-        fire_at: new Date(),
-        fired_at: new Date(),
-        outcome: 'delivered',
-        payload: JSON.stringify({ title: 'Standup', start, minutes_before: 10, meet_link: null }),
-      })
-      .execute();
-    const text = await waitForText(page, '#reminders-list', /Standup starts in 10 minutes/);
-    expect(text).toContain('Starts');
-    expect(await page.locator('#reminders-list .reminder-new').count()).toBe(1);
-    await page.screenshot({ path: '/tmp/web-page.png', fullPage: true });
   });
 
   it('runs without script errors', () => {

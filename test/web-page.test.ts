@@ -25,6 +25,8 @@ describe('the page at /', () => {
   it.each([
     ['app.js', 'text/javascript; charset=utf-8'],
     ['api.js', 'text/javascript; charset=utf-8'],
+    ['calendars.js', 'text/javascript; charset=utf-8'],
+    ['crm-records.js', 'text/javascript; charset=utf-8'],
     ['connection.js', 'text/javascript; charset=utf-8'],
     ['meetings.js', 'text/javascript; charset=utf-8'],
     ['schedule.js', 'text/javascript; charset=utf-8'],

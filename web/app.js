@@ -1,13 +1,15 @@
 import { api, clearToken, getToken, readTokenClaims, setToken, useTokenKey } from './api.js';
+import { createCalendarsCard } from './calendars.js';
 import { refreshConnection, setUpConnectionButtons } from './connection.js';
 import { createMeetingsList } from './meetings.js';
 import { startReminders } from './reminders.js';
 import { setUpScheduleForm } from './schedule.js';
 
 /**
- * The page at `/`: who is signed in, the Google Calendar connection, upcoming meetings and a form
- * to schedule one (while connected), the CRM's reminders, and links to the API reference and (in
- * the embedded default) the bundled emulator.
+ * The page at `/`: who is signed in, the Google Calendar connection (with a prompt to reconnect
+ * when Google revoked access), the calendars that sync, upcoming meetings and a form to schedule
+ * one, the CRM's reminders, and links to the API reference and (in the embedded default) the
+ * bundled emulator.
  */
 
 const $ = (id) => document.getElementById(id);
@@ -51,7 +53,7 @@ function showCallbackOutcome() {
 function showEmulator(config) {
   if (!config.emulator_url) return;
   const text = config.embedded_emulator
-    ? 'Using the bundled Google Calendar emulator'
+    ? 'Using the bundled Google Calendar emulator (built in, since no Google credentials are set)'
     : `Using the Google Calendar emulator at ${config.emulator_url}`;
   $('emulator-notice-text').textContent = text;
   $('emulator-notice-link').href = config.emulator_url;
@@ -77,7 +79,7 @@ function showSignedOut(config, why) {
  * Shows who is signed in: the service's answer, or the token's own claims if it cannot say.
  * Returns the user's email (null when unknown).
  */
-async function showSignedIn(token) {
+async function showSignedIn(token, onProblem) {
   $('sign-out-button').hidden = false;
   try {
     const me = await api('/auth/me');
@@ -86,6 +88,9 @@ async function showSignedIn(token) {
     return me.email;
   } catch (error) {
     if (error.status === 401) throw error;
+    onProblem(
+      `The service could not say who is signed in (${error.message}); showing the sign-in token's own details.`,
+    );
     const claims = readTokenClaims(token) || {};
     const user = typeof claims.sub === 'string' ? claims.sub : 'an unknown user';
     const tenant = typeof claims.tenant === 'string' ? claims.tenant : 'default';
@@ -125,10 +130,14 @@ async function start() {
 
   let stopReminders = () => undefined;
   let meetings = { setActive: () => undefined, refresh: () => undefined };
+  let calendars = { setActive: () => undefined, refresh: () => undefined };
   const onError = (error) => {
     if (error.status === 401) {
       stopReminders();
       meetings.setActive(false);
+      calendars.setActive(false);
+      $('schedule-section').hidden = true;
+      $('reconnect-prompt').hidden = true;
       clearToken();
       showSignedOut(config, `Your sign-in is no longer accepted (${error.message}). Please sign in again.`);
       return;
@@ -137,16 +146,22 @@ async function start() {
   };
   let email;
   try {
-    email = await showSignedIn(token);
+    email = await showSignedIn(token, (message) => flash('error', message));
   } catch (error) {
     onError(error);
     return;
   }
   meetings = createMeetingsList({ onError });
-  // The meetings and the form only make sense while Google Calendar is connected.
+  calendars = createCalendarsCard({ onError, onSynced: () => void meetings.refresh() });
+  // The calendars and meetings show while there is a connection (while it needs reconnecting the
+  // stored meetings still show, changes waiting); new meetings need an active one.
   const refreshAll = async () => {
     const status = await refreshConnection({ onError });
-    meetings.setActive(status !== null && status.status === 'active');
+    const state = status === null ? 'unknown' : status.status;
+    const hasConnection = state === 'active' || state === 'reauth_required';
+    calendars.setActive(hasConnection);
+    meetings.setActive(hasConnection);
+    $('schedule-section').hidden = state !== 'active';
   };
   setUpConnectionButtons({
     onError,
@@ -156,7 +171,11 @@ async function start() {
       void refreshAll();
     },
   });
-  setUpScheduleForm({ onError, onCreated: () => void meetings.refresh() });
+  setUpScheduleForm({
+    onError,
+    onCreated: () => void meetings.refresh(),
+    onConnectionChanged: () => void refreshAll(),
+  });
   stopReminders = startReminders({ onError });
   await refreshAll();
 }

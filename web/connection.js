@@ -70,6 +70,7 @@ export async function refreshConnection({ onError }) {
     $('connection-text').dataset.state = status.status;
     renderDetails(status);
     showButtons(status);
+    $('reconnect-prompt').hidden = status.status !== 'reauth_required';
     return status;
   } catch (error) {
     $('connection-text').textContent = 'The connection status is not available right now.';
@@ -107,10 +108,13 @@ async function disconnect(button, { onError, onDone }) {
   button.disabled = true;
   const purge = $('purge-checkbox').checked;
   try {
-    await api(`/integrations/calendar${purge ? '?purge=true' : ''}`, { method: 'DELETE' });
-    onDone(
-      purge ? 'Google Calendar disconnected and the synced events deleted.' : 'Google Calendar disconnected.',
-    );
+    const summary = await api(`/integrations/calendar${purge ? '?purge=true' : ''}`, { method: 'DELETE' });
+    const done = purge
+      ? 'Google Calendar disconnected and the synced events deleted.'
+      : 'Google Calendar disconnected.';
+    // The local tokens are gone either way; say when Google did not confirm the revocation.
+    const revoke = summary && summary.revoke_error;
+    onDone(revoke ? `${done} Google did not confirm that access was revoked (${revoke}).` : done);
   } catch (error) {
     onError(error);
   } finally {

@@ -1,4 +1,5 @@
 import { api } from './api.js';
+import { createRecordNames } from './crm-records.js';
 import { browserTimeZone, describeWhen, localDate } from './time.js';
 
 /**
@@ -22,7 +23,10 @@ const RESPONSES = {
 /** Where the CRM copy stands with Google, in words. */
 export function describeSyncState(event) {
   if (event.sync_state === 'synced') return 'Synced';
-  if (event.sync_state === 'pending') return 'Sending to Google…';
+  if (event.sync_state === 'pending') {
+    // Set while the change waits for something, e.g. the user to reconnect Google.
+    return event.sync_error ? `Not sent yet: ${event.sync_error}` : 'Sending to Google…';
+  }
   if (event.sync_state === 'failed') return `Failed: ${event.sync_error || 'unknown error'}`;
   return event.sync_state || '';
 }
@@ -56,7 +60,27 @@ function renderAttendees(attendees) {
   return list;
 }
 
-function renderEvent(event) {
+const RECORD_TYPES = { contact: 'contact', company: 'company', deal: 'deal' };
+const LINK_SOURCES = { crm: 'linked in the CRM', attendee: 'a contact among the attendees' };
+
+/** The CRM record a meeting is linked to, and why, in words; the name is filled in once read. */
+function renderRecordLink(event, recordName) {
+  const paragraph = element('p', 'meeting-record');
+  paragraph.dataset.entitySource = event.entity_source || '';
+  const kind = RECORD_TYPES[event.entity_type] || event.entity_type;
+  const why = LINK_SOURCES[event.entity_source];
+  const say = (name) => {
+    const record = name ? `${kind} “${name}”` : `a ${kind}`;
+    paragraph.textContent = `CRM record: ${record}${why ? ` (${why})` : ''}`;
+  };
+  say(null);
+  recordName(event.entity_type, event.entity_id).then(say, (error) => {
+    paragraph.textContent = `CRM record: a ${kind} that could not be read (${error.message})`;
+  });
+  return paragraph;
+}
+
+function renderEvent(event, recordName, newFailures) {
   const item = element('li', 'meeting');
   item.dataset.eventId = event.id;
   const head = element('div', 'meeting-head');
@@ -64,10 +88,12 @@ function renderEvent(event) {
   if (event.status === 'cancelled') title.append(element('span', 'tag', ' (cancelled)'));
   const sync = element('span', 'sync-state', describeSyncState(event));
   sync.dataset.state = event.sync_state;
-  if (event.sync_state === 'failed') sync.setAttribute('role', 'alert');
+  // Announced once, when the failure first shows (the list is redrawn on every refresh).
+  if (event.sync_state === 'failed' && newFailures.has(event.id)) sync.setAttribute('role', 'alert');
   head.append(title, sync);
   item.append(head, element('p', 'meeting-when', describeWhen(event)));
   if (event.location) item.append(element('p', 'meeting-location', event.location));
+  if (event.entity_type && event.entity_id) item.append(renderRecordLink(event, recordName));
   if (event.attendees.length > 0) item.append(renderAttendees(event.attendees));
   const links = element('p', 'meeting-links');
   if (event.meet_link) links.append(link(event.meet_link, 'Join with Google Meet'));
@@ -105,6 +131,8 @@ export function createMeetingsList({ onError }) {
   let again = false;
 
   const section = $('meetings-section');
+  const recordName = createRecordNames();
+  let failed = new Set();
 
   async function refresh() {
     if (!active) return;
@@ -119,7 +147,12 @@ export function createMeetingsList({ onError }) {
     try {
       const events = await loadUpcoming();
       pending = events.some((event) => event.sync_state === 'pending');
-      $('meetings-list').replaceChildren(...events.map(renderEvent));
+      const nowFailed = new Set(events.filter((e) => e.sync_state === 'failed').map((e) => e.id));
+      const newFailures = new Set([...nowFailed].filter((id) => !failed.has(id)));
+      failed = nowFailed;
+      $('meetings-list').replaceChildren(
+        ...events.map((event) => renderEvent(event, recordName, newFailures)),
+      );
       $('meetings-empty').hidden = events.length > 0;
       $('meetings-error').hidden = true;
     } catch (error) {
@@ -141,7 +174,6 @@ export function createMeetingsList({ onError }) {
 
   function setActive(value) {
     section.hidden = !value;
-    $('schedule-section').hidden = !value;
     if (value === active) return;
     active = value;
     window.clearTimeout(timer);

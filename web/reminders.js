@@ -71,9 +71,10 @@ export function startReminders({ onError }) {
     $('reminders-state').textContent = text;
   };
 
-  function retryLater() {
+  /** Waits, then connects again; `why` says what went wrong, in words. */
+  function retryLater(why) {
     if (stopped) return;
-    setState(`Reconnecting in ${Math.round(delay / 1000)} s…`);
+    setState(`${why} Reconnecting in ${Math.round(delay / 1000)} s…`);
     timer = window.setTimeout(() => void connect(), delay);
     delay = Math.min(delay * 2, MAX_RETRY_MS);
   }
@@ -89,7 +90,7 @@ export function startReminders({ onError }) {
         onError(error);
         return;
       }
-      retryLater();
+      retryLater(`Live reminders are not available: ${error.message}.`);
       return;
     }
     if (stopped) return;
@@ -109,7 +110,7 @@ export function startReminders({ onError }) {
     source.addEventListener('error', () => {
       source.close();
       source = undefined;
-      retryLater();
+      retryLater('The connection for live reminders was lost.');
     });
   }
 
@@ -118,7 +119,12 @@ export function startReminders({ onError }) {
       const { items } = await api('/notifications?limit=10');
       for (const item of [...items].reverse()) show(item, false);
     } catch (error) {
-      if (error.status === 401) onError(error);
+      if (error.status === 401) {
+        onError(error);
+        return;
+      }
+      $('reminders-error').textContent = `Recent reminders could not be loaded: ${error.message}`;
+      $('reminders-error').hidden = false;
     }
   }
 

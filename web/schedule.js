@@ -1,18 +1,35 @@
 import { api } from './api.js';
-import { addMinutesToWallClock, browserTimeZone, nextFullHour } from './time.js';
+import { setUpRecordPicker } from './crm-records.js';
+import { addMinutesToWallClock, browserTimeZone, nextFullHour, timeZoneChoices } from './time.js';
 
 /**
- * The "Schedule a meeting" form: POST /calendar/events with wall-clock times in the browser's
- * time zone. The service answers at once (the event is then on its way to Google); its 400
- * answers are shown next to the form.
+ * The "Schedule a meeting" form: POST /calendar/events with wall-clock times in the chosen time
+ * zone (the browser's by default), the reminders, a Meet link and a link to a CRM record. The
+ * service answers at once (the event is then on its way to Google); its error answers are shown
+ * next to the form.
  */
 
 const $ = (id) => document.getElementById(id);
 
-/** The POST /calendar/events body for the form's values (attendees: emails separated by commas). */
-export function meetingBody({ title, start, durationMinutes, attendees, conference, timeZone }) {
+const MAX_REMINDERS = 5;
+
+/**
+ * The POST /calendar/events body for the form's values (attendees: emails separated by commas).
+ * `reminders` is omitted for the user's defaults, else the list of overrides (empty: none);
+ * `entity` is { type, id } or null.
+ */
+export function meetingBody({
+  title,
+  start,
+  durationMinutes,
+  attendees,
+  conference,
+  timeZone,
+  reminders,
+  entity,
+}) {
   const end = addMinutesToWallClock(start, durationMinutes);
-  return {
+  const body = {
     title: title.trim(),
     start,
     end: end ?? start,
@@ -24,6 +41,12 @@ export function meetingBody({ title, start, durationMinutes, attendees, conferen
       .map((email) => ({ email })),
     conference,
   };
+  if (reminders) body.reminders = reminders;
+  if (entity) {
+    body.entity_type = entity.type;
+    body.entity_id = entity.id;
+  }
+  return body;
 }
 
 function showError(message) {
@@ -32,11 +55,114 @@ function showError(message) {
   box.hidden = message === '';
 }
 
-/** Wires the form once; `onCreated(event)` runs after the service accepted a meeting. */
-export function setUpScheduleForm({ onCreated, onError }) {
+function fillTimeZones() {
+  const select = $('schedule-time-zone');
+  const own = browserTimeZone();
+  select.replaceChildren(
+    ...timeZoneChoices().map((zone) => new Option(zone.replace(/_/g, ' '), zone, false, zone === own)),
+  );
+}
+
+/** One reminder row: how (pop-up or email) and how many minutes before, each with its label. */
+function reminderRow(method = 'popup', minutes = 10) {
+  const item = document.createElement('li');
+  item.className = 'reminder-row';
+  const methodSelect = document.createElement('select');
+  methodSelect.className = 'reminder-method';
+  methodSelect.append(new Option('Pop-up', 'popup'), new Option('Email', 'email'));
+  methodSelect.value = method;
+  const minutesInput = document.createElement('input');
+  minutesInput.className = 'reminder-minutes';
+  minutesInput.type = 'number';
+  minutesInput.min = '0';
+  minutesInput.max = '40320';
+  minutesInput.step = '1';
+  minutesInput.required = true;
+  minutesInput.value = String(minutes);
+  const unit = document.createElement('span');
+  unit.textContent = 'minutes before';
+  const remove = document.createElement('button');
+  remove.type = 'button';
+  remove.className = 'secondary';
+  remove.textContent = 'Remove';
+  remove.addEventListener('click', () => {
+    item.remove();
+    renumberReminders();
+  });
+  item.append(methodSelect, minutesInput, unit, remove);
+  return item;
+}
+
+/** Gives each row's controls labels that say which reminder they belong to. */
+function renumberReminders() {
+  const rows = [...$('schedule-reminder-list').children];
+  rows.forEach((row, index) => {
+    const n = index + 1;
+    row.querySelector('.reminder-method').setAttribute('aria-label', `Reminder ${n}: how`);
+    row.querySelector('.reminder-minutes').setAttribute('aria-label', `Reminder ${n}: minutes before`);
+    row.querySelector('button').setAttribute('aria-label', `Remove reminder ${n}`);
+  });
+  $('schedule-reminders-none').hidden = rows.length > 0;
+  $('schedule-add-reminder').hidden = rows.length >= MAX_REMINDERS;
+}
+
+function remindersMode() {
+  return document.querySelector('input[name="reminders_mode"]:checked')?.value ?? 'default';
+}
+
+/** The reminders to send: undefined for the user's defaults, else the overrides (or an error in words). */
+function readReminders() {
+  if (remindersMode() !== 'custom') return { reminders: undefined };
+  const reminders = [];
+  for (const row of $('schedule-reminder-list').children) {
+    const input = row.querySelector('.reminder-minutes');
+    const minutes = Number(input.value);
+    if (input.value === '' || !Number.isInteger(minutes) || minutes < 0) {
+      return { error: 'Each reminder needs a whole number of minutes (0 or more).', focus: input };
+    }
+    reminders.push({ method: row.querySelector('.reminder-method').value, minutes });
+  }
+  return { reminders };
+}
+
+function setUpReminders() {
+  const custom = $('schedule-reminders-custom');
+  const list = $('schedule-reminder-list');
+  for (const radio of document.querySelectorAll('input[name="reminders_mode"]')) {
+    radio.addEventListener('change', () => {
+      custom.hidden = remindersMode() !== 'custom';
+      if (!custom.hidden && list.childElementCount === 0) {
+        list.append(reminderRow());
+        renumberReminders();
+      }
+    });
+  }
+  $('schedule-add-reminder').addEventListener('click', () => {
+    list.append(reminderRow());
+    renumberReminders();
+    list.lastElementChild?.querySelector('.reminder-minutes')?.focus();
+  });
+  return () => {
+    list.replaceChildren();
+    custom.hidden = true;
+    renumberReminders();
+  };
+}
+
+/** Refusals that mean the connection changed since the page last looked. */
+const CONNECTION_REFUSALS = new Set(['calendar_not_connected', 'calendar_reauth_required']);
+
+/**
+ * Wires the form once; `onCreated(event)` runs after the service accepted a meeting,
+ * `onConnectionChanged()` after a refusal because Google Calendar is not (or no longer) connected.
+ */
+export function setUpScheduleForm({ onCreated, onError, onConnectionChanged }) {
   const form = $('schedule-form');
   const startInput = $('schedule-start');
   startInput.value = nextFullHour();
+  fillTimeZones();
+  const resetReminders = setUpReminders();
+  const picker = setUpRecordPicker({ showError });
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -51,19 +177,36 @@ export function setUpScheduleForm({ onCreated, onError }) {
       startInput.focus();
       return;
     }
+    const chosen = readReminders();
+    if (chosen.error) {
+      showError(chosen.error);
+      chosen.focus.focus();
+      return;
+    }
+    const entity = picker.selection();
+    if (entity?.missing) {
+      showError('Choose the CRM record to link, or choose “No link”.');
+      $('schedule-entity-id').focus();
+      return;
+    }
     const body = meetingBody({
       title: $('schedule-title').value,
       start,
       durationMinutes: Number($('schedule-duration').value),
       attendees: $('schedule-attendees').value,
       conference: $('schedule-meet').checked,
-      timeZone: browserTimeZone(),
+      timeZone: $('schedule-time-zone').value || browserTimeZone(),
+      reminders: chosen.reminders,
+      entity,
     });
     const button = $('schedule-submit');
     button.disabled = true;
     try {
       const created = await api('/calendar/events', { method: 'POST', body });
       form.reset();
+      resetReminders();
+      picker.reset();
+      fillTimeZones();
       startInput.value = nextFullHour();
       $('schedule-status').textContent = `“${created.title || body.title}” scheduled.`;
       onCreated(created);
@@ -74,6 +217,7 @@ export function setUpScheduleForm({ onCreated, onError }) {
       }
       $('schedule-status').textContent = '';
       showError(error.status === 400 ? error.message : `The meeting was not scheduled: ${error.message}`);
+      if (CONNECTION_REFUSALS.has(error.code)) onConnectionChanged();
     } finally {
       button.disabled = false;
     }

@@ -9,6 +9,16 @@ export function browserTimeZone() {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
+/**
+ * The IANA time zones the form offers (the browser's list), always including the browser's own
+ * zone and UTC, which some browsers leave out of the list.
+ */
+export function timeZoneChoices() {
+  const zones =
+    typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [browserTimeZone()];
+  return [...new Set([browserTimeZone(), 'UTC', ...zones])].sort();
+}
+
 const pad = (n) => String(n).padStart(2, '0');
 
 /** Today in the browser's zone, as YYYY-MM-DD, plus `days`. */

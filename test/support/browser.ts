@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { signTestToken } from './harness.js';
+
+/** What the browser tests of the page share: Chromium from Debian, a page token, text waits. */
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const skip = !existsSync(CHROMIUM) && !process.env.CI;
+if (skip) {
+  console.warn(
+    `Skipping the browser tests of the page: ${CHROMIUM} is missing (apt-get install -y chromium). ` +
+      'They always run in CI.',
+  );
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** A CRM token (valid for an hour) that carries the user's email, which the page passes to Google as login_hint. */
+export function pageToken(userId: string, name: string, email: string): Promise<string> {
+  return signTestToken(userId, {
+    nowSeconds: Math.floor(Date.now() / 1000),
+    ttlSeconds: 3600,
+    tenant: 'default',
+    claims: { name, email },
+  });
+}
+
+/** Waits until the element's text matches, and returns it (fails with the last text seen). */
+export async function waitForText(
+  page: Page,
+  selector: string,
+  pattern: RegExp,
+  timeout = 15_000,
+): Promise<string> {
+  try {
+    await page.waitForFunction(
+      ([sel, source, flags]) =>
+        new RegExp(source, flags).test(document.querySelector(sel)?.textContent ?? ''),
+      [selector, pattern.source, pattern.flags] as const,
+      { timeout },
+    );
+  } catch (error) {
+    const last = await page.locator(selector).textContent();
+    throw new Error(`${selector} never matched ${String(pattern)}; last text: ${JSON.stringify(last)}`, {
+      cause: error,
+    });
+  }
+  return (await page.locator(selector).textContent()) ?? '';
+}
+
+/** The meeting in the list with this title (a locator for its list item). */
+export const meeting = (page: Page, title: string) =>
+  page
+    .locator('#meetings-list > li')
+    .filter({ has: page.getByRole('heading', { name: title, exact: true }) });

@@ -1,0 +1,127 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOKEN_STORAGE_KEY } from '../src/http/routes/dev-sign-in.page.js';
+import { launchChromium, skip, waitForText } from './support/browser.js';
+import { startTestApp, type TestApp } from './support/harness.js';
+import { googleAs } from './support/emulator-client.js';
+import { connectCalendar, emulatorAdmin } from './support/oauth-flow.js';
+import { listCalendars, pullsIdle } from './support/sync-pull.js';
+import { waitFor } from './support/wait-for.js';
+
+/** The calendars card: selection, sync status and errors in words, on a phone-width screen. */
+
+describe.skipIf(skip)('calendars on the page, at phone width', () => {
+  let t: TestApp;
+  let browser: Browser;
+  const pageErrors: string[] = [];
+  let phone: Page;
+
+  beforeAll(async () => {
+    t = await startTestApp({ workers: true });
+    browser = await launchChromium();
+    await connectCalendar(t, 'bob', 'bob@example.com');
+    await waitFor('the initial sync of bob', async () =>
+      (await listCalendars(t, 'bob')).some((c) => c.primary && c.last_sync_at !== null) ? true : undefined,
+    );
+    const google = await googleAs(t, 'bob@example.com');
+    await google.calendars.insert({ requestBody: { summary: 'Team calendar' } });
+    await google.calendars.insert({ requestBody: { summary: 'Colleague (free/busy)' } });
+    // The calendars' sync status is read once below, with no pull still running.
+    await pullsIdle(t);
+    const context = await browser.newContext({
+      timezoneId: 'America/New_York',
+      viewport: { width: 360, height: 740 },
+    });
+    phone = await context.newPage();
+    phone.on('pageerror', (error) => pageErrors.push(error.message));
+    // Timers run only when the test says so: the card refreshes exactly when the test expects.
+    await phone.clock.install();
+    await phone.goto(`${t.baseUrl}/`);
+    await phone.evaluate(([key, value]) => localStorage.setItem(key, value), [
+      TOKEN_STORAGE_KEY,
+      await t.tokenFor('bob'),
+    ] as const);
+    await phone.reload();
+    await waitForText(phone, '#connection-text', /^Connected as bob@example\.com since /);
+    await phone.clock.pauseAt(Date.now() + 1_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const row = (name: string) => phone.locator('#calendars-list > li').filter({ hasText: name });
+
+  it('lists the calendars with their sync status, read again from Google on request', async () => {
+    await waitForText(phone, '#calendars-list', /bob@example\.com \(primary\)/);
+    const primary = row('bob@example.com (primary)');
+    expect(await primary.getByRole('checkbox').isChecked()).toBe(true);
+    expect(await primary.locator('.calendar-state').textContent()).toMatch(/^Synced /);
+    expect(await phone.locator('#calendars-list').textContent()).not.toContain('Team calendar');
+
+    await phone.getByRole('button', { name: 'Read the calendar list from Google again' }).click();
+    await waitForText(phone, '#calendars-list', /Team calendar/);
+    expect(await row('Team calendar').getByRole('checkbox').isChecked()).toBe(false);
+    expect(await row('Team calendar').locator('.calendar-state').textContent()).toBe('Not synced.');
+  });
+
+  it('selects a calendar, and shows why a free/busy-only one cannot be selected', async () => {
+    await waitForText(phone, '#calendars-list', /Colleague \(free\/busy\)/);
+    // Google now shares it as free/busy only; the page has not looked since.
+    await t.ctx.db
+      .updateTable('calendars')
+      .set({ access_role: 'freeBusyReader' })
+      .where('summary', '=', 'Colleague (free/busy)')
+      .execute();
+    const colleague = row('Colleague (free/busy)');
+    await colleague.getByRole('checkbox', { name: 'Colleague (free/busy)' }).click();
+    await waitForText(phone, '#calendars-error', /^Selecting the calendar failed: .*free\/busy only/);
+    await waitForText(
+      phone,
+      `#${await colleague.locator('.calendar-state').getAttribute('id')}`,
+      /free\/busy only/,
+    );
+    expect(await colleague.getByRole('checkbox').isChecked()).toBe(false);
+    expect(await colleague.getByRole('checkbox').isDisabled()).toBe(true);
+
+    await row('Team calendar').getByRole('checkbox', { name: 'Team calendar' }).check();
+    await waitForText(phone, '#calendars-status', /^Team calendar now syncs\.$/);
+    expect(await row('Team calendar').getByRole('checkbox').isChecked()).toBe(true);
+    const stored = await t.ctx.db
+      .selectFrom('calendars')
+      .select('selected')
+      .where('summary', '=', 'Team calendar')
+      .executeTakeFirstOrThrow();
+    expect(stored.selected).toBe(true);
+  });
+
+  it('shows in words when Google refuses the calendar list', async () => {
+    await emulatorAdmin(t, 'POST', '/faults', {
+      match: { method: 'calendar.calendarList.list' },
+      count: 1,
+      action: { status: 403, reason: 'forbidden', message: 'The caller does not have permission' },
+    });
+    try {
+      await phone.getByRole('button', { name: 'Read the calendar list from Google again' }).click();
+      await waitForText(phone, '#calendars-error', /^The calendar list could not be read from Google: \S/);
+    } finally {
+      await emulatorAdmin(t, 'DELETE', '/faults');
+    }
+  });
+
+  it('fits a phone-width screen without sideways scrolling', async () => {
+    expect(await phone.locator('#schedule-section').isVisible()).toBe(true);
+    await phone.getByLabel('these reminders').check();
+    await phone.getByLabel('Record type').selectOption('contact');
+    const overflow = await phone.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: '/tmp/web-page-phone.png', fullPage: true });
+  });
+
+  it('runs without script errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

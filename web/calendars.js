@@ -1,0 +1,221 @@
+import { api } from './api.js';
+import { formatInstant } from './time.js';
+
+/**
+ * The "Calendars" card: the user's Google calendars (GET /calendar/calendars), a checkbox per
+ * calendar that chooses whether it syncs (PATCH /calendar/calendars/{id}), each calendar's sync
+ * status in words, and "Sync now" (POST /calendar/sync). Refreshed every 10 s while shown, every
+ * 2 s while a calendar is syncing. Rows are updated in place so that only changed words are
+ * announced and focus stays where it is.
+ */
+
+const $ = (id) => document.getElementById(id);
+
+const REFRESH_MS = 10_000;
+const SYNCING_REFRESH_MS = 2_000;
+
+/** Google's access role of a calendar shared as free/busy only: it has no events to read. */
+const FREE_BUSY_ONLY = 'freeBusyReader';
+
+/** Where a calendar's sync stands, in words. */
+export function describeCalendarSync(calendar) {
+  if (calendar.access_role === FREE_BUSY_ONLY) {
+    return 'Shared with you as free/busy only: its events cannot be read, so it cannot sync.';
+  }
+  if (!calendar.selected) return 'Not synced.';
+  if (calendar.sync_status === 'syncing') return 'Syncing…';
+  if (calendar.sync_status === 'error') return `Sync failed: ${calendar.last_error || 'unknown error'}`;
+  return calendar.last_sync_at
+    ? `Synced ${formatInstant(calendar.last_sync_at)}.`
+    : 'Waiting for the first sync.';
+}
+
+function calendarName(calendar) {
+  const name = calendar.summary || calendar.google_calendar_id;
+  return calendar.primary ? `${name} (primary)` : name;
+}
+
+function createRow(calendar, onToggle) {
+  const item = document.createElement('li');
+  item.className = 'calendar';
+  item.dataset.calendarId = calendar.id;
+  const label = document.createElement('label');
+  const checkbox = document.createElement('input');
+  checkbox.type = 'checkbox';
+  checkbox.id = `calendar-${calendar.id}`;
+  checkbox.addEventListener('change', () => onToggle(calendar.id, checkbox));
+  const name = document.createElement('span');
+  name.className = 'calendar-name';
+  label.append(checkbox, name);
+  const state = document.createElement('p');
+  state.className = 'calendar-state';
+  state.id = `calendar-state-${calendar.id}`;
+  checkbox.setAttribute('aria-describedby', state.id);
+  item.append(label, state);
+  return item;
+}
+
+function updateRow(item, calendar) {
+  const checkbox = item.querySelector('input');
+  const name = calendarName(calendar);
+  const state = describeCalendarSync(calendar);
+  if (item.querySelector('.calendar-name').textContent !== name) {
+    item.querySelector('.calendar-name').textContent = name;
+  }
+  if (item.querySelector('.calendar-state').textContent !== state) {
+    item.querySelector('.calendar-state').textContent = state;
+  }
+  item.querySelector('.calendar-state').dataset.state =
+    calendar.access_role === FREE_BUSY_ONLY
+      ? 'free_busy_only'
+      : calendar.selected
+        ? calendar.sync_status
+        : 'off';
+  const busy = checkbox.dataset.busy === 'true';
+  if (!busy) checkbox.checked = calendar.selected;
+  // Free/busy-only calendars cannot be selected; one already selected can still be turned off.
+  checkbox.disabled = busy || (calendar.access_role === FREE_BUSY_ONLY && !calendar.selected);
+}
+
+/**
+ * The card's controller: `setActive(true)` shows it and starts the refresh loop, `refresh()`
+ * reloads now. `onError` receives ApiErrors (401 signs out); other failures show in the card.
+ */
+export function createCalendarsCard({ onError, onSynced }) {
+  const section = $('calendars-section');
+  const list = $('calendars-list');
+  let active = false;
+  let timer;
+  let running = false;
+  /** A refresh asked for while one runs: done right after it (true when it reads Google's list). */
+  let queued = null;
+
+  /** Whether the error shown is a failed load (cleared by the next good one; action errors stay). */
+  let loadErrorShown = false;
+
+  function showError(message, fromLoad = false) {
+    loadErrorShown = fromLoad && message !== '';
+    $('calendars-error').textContent = message;
+    $('calendars-error').hidden = message === '';
+  }
+
+  function render(calendars) {
+    const seen = new Set();
+    for (const calendar of calendars) {
+      seen.add(calendar.id);
+      let item = list.querySelector(`[data-calendar-id="${CSS.escape(calendar.id)}"]`);
+      if (!item) {
+        item = createRow(calendar, (id, checkbox) => void toggle(id, checkbox));
+        list.append(item);
+      }
+      updateRow(item, calendar);
+    }
+    for (const item of [...list.children]) {
+      if (!seen.has(item.dataset.calendarId)) item.remove();
+    }
+    $('calendars-empty').hidden = calendars.length > 0;
+  }
+
+  function failed(what, error, fromLoad = false) {
+    if (error.status === 401) {
+      onError(error);
+      return;
+    }
+    showError(`${what}: ${error.message}`, fromLoad);
+  }
+
+  async function refresh({ fromGoogle = false } = {}) {
+    if (!active) return;
+    if (running) {
+      queued = queued === true || fromGoogle;
+      return;
+    }
+    running = true;
+    window.clearTimeout(timer);
+    let syncing = false;
+    try {
+      const { items } = await api(`/calendar/calendars${fromGoogle ? '?refresh=true' : ''}`);
+      syncing = items.some((calendar) => calendar.selected && calendar.sync_status === 'syncing');
+      render(items);
+      if (loadErrorShown) showError('');
+    } catch (error) {
+      if (fromGoogle) failed('The calendar list could not be read from Google', error);
+      else failed('The calendars could not be loaded', error, true);
+    } finally {
+      running = false;
+    }
+    if (active && queued !== null) {
+      const again = { fromGoogle: queued };
+      queued = null;
+      await refresh(again);
+      return;
+    }
+    if (active) timer = window.setTimeout(() => void refresh(), syncing ? SYNCING_REFRESH_MS : REFRESH_MS);
+  }
+
+  async function toggle(id, checkbox) {
+    const selected = checkbox.checked;
+    checkbox.dataset.busy = 'true';
+    checkbox.disabled = true;
+    showError('');
+    try {
+      const result = await api(`/calendar/calendars/${encodeURIComponent(id)}`, {
+        method: 'PATCH',
+        body: { selected },
+      });
+      const name = calendarName(result);
+      $('calendars-status').textContent = selected
+        ? `${name} now syncs.`
+        : `${name} no longer syncs; ${result.events_deleted} of its events were removed from the CRM.`;
+      delete checkbox.dataset.busy;
+      updateRow(checkbox.closest('li'), result);
+      onSynced();
+    } catch (error) {
+      delete checkbox.dataset.busy;
+      checkbox.checked = !selected;
+      checkbox.disabled = false;
+      failed(`${selected ? 'Selecting' : 'Deselecting'} the calendar failed`, error);
+      void refresh();
+    }
+  }
+
+  async function syncNow(button) {
+    button.disabled = true;
+    showError('');
+    $('calendars-status').textContent = 'Syncing…';
+    try {
+      const result = await api('/calendar/sync', { method: 'POST', body: {} });
+      const problems = result.calendars.filter((c) => c.status === 'failed');
+      $('calendars-status').textContent =
+        `Synced: ${result.created} created, ${result.updated} updated, ${result.deleted} deleted.`;
+      if (problems.length > 0) {
+        showError(
+          `Some calendars could not be synced: ${problems.map((c) => c.error || 'unknown error').join('; ')}`,
+        );
+      }
+      onSynced();
+    } catch (error) {
+      $('calendars-status').textContent = '';
+      failed('Syncing failed', error);
+    } finally {
+      button.disabled = false;
+      void refresh();
+    }
+  }
+
+  $('sync-now-button').addEventListener('click', (event) => void syncNow(event.currentTarget));
+  $('calendars-refresh-button').addEventListener('click', () => {
+    showError('');
+    void refresh({ fromGoogle: true });
+  });
+
+  function setActive(value) {
+    section.hidden = !value;
+    if (value === active) return;
+    active = value;
+    window.clearTimeout(timer);
+    if (active) void refresh();
+  }
+
+  return { refresh, setActive };
+}

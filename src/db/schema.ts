@@ -12,8 +12,11 @@ type TimestampDefault = ColumnType<Date, Date | string | undefined, Date | strin
 type DateOnly = ColumnType<string, string, string>;
 
 export type EntityType = 'contact' | 'company' | 'deal';
-/** Where an event's CRM link comes from: set in the CRM, or derived from a contact among its attendees. */
-export type EntitySource = 'crm' | 'attendee';
+/**
+ * Where an event's CRM link comes from: set in the CRM, or derived from a contact among its
+ * attendees; 'none' when a CRM user unlinked it (the pull derives no link until it is linked again).
+ */
+export type EntitySource = 'crm' | 'attendee' | 'none';
 export type ConnectionStatus = 'active' | 'reauth_required' | 'disconnected';
 export type SyncState = 'synced' | 'pending' | 'failed';
 
@@ -166,7 +169,10 @@ export interface EventsTable {
   visibility: string | null;
   entity_type: EntityType | null;
   entity_id: string | null;
-  /** Where the link comes from (null when not linked); only 'crm' links are stamped on Google's copy. */
+  /**
+   * Where the link comes from (null when not linked; 'none', with null entity columns, when unlinked
+   * in the CRM); only 'crm' links are stamped on Google's copy.
+   */
   entity_source: ColumnType<EntitySource | null, EntitySource | null | undefined, EntitySource | null>;
   google_etag: string | null;
   google_updated: Timestamp | null;

@@ -32,6 +32,9 @@ export function scopedEvents(scope: CalendarRef | Owner) {
   };
 }
 
+/** Google's access role of a calendar the user sees only as free/busy: events.list is refused. */
+export const FREE_BUSY_ONLY_ROLE = 'freeBusyReader';
+
 /** The push-channel columns of a calendar without a channel. */
 export const NO_CHANNEL = {
   channel_id: null,

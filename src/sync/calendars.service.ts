@@ -7,7 +7,7 @@ import type { CalendarRow } from '../db/schema.js';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '../errors.js';
 import type { CalendarApi } from '../google/calendar-api.js';
 import type { JobQueue } from '../jobs/queue.js';
-import { connectionOf, refOf } from './calendar-scope.js';
+import { FREE_BUSY_ONLY_ROLE, connectionOf, refOf } from './calendar-scope.js';
 import type { CalendarListEntry, CalendarsRepository } from './calendars.repository.js';
 import type { ChannelService } from './channels/channel.service.js';
 import { enqueuePull } from './pull/enqueue-pull.js';
@@ -27,9 +27,6 @@ export interface CalendarsServiceDeps {
   /** The owner's connection and whether it is active. */
   findConnection: (owner: Owner) => Promise<{ ref: ConnectionRef; active: boolean } | undefined>;
 }
-
-/** Google's access role of a calendar the user sees only as free/busy: events.list is refused. */
-export const FREE_BUSY_ONLY_ROLE = 'freeBusyReader';
 
 /** 409: the calendar is shared with the user as free/busy only, so its events cannot be synced. */
 export class CalendarFreeBusyOnlyError extends ConflictError {
@@ -107,7 +104,8 @@ export class CalendarsService {
 
   /**
    * Stores the user's calendar list (`calendarList.list`, every page). Calendars that left the
-   * list are removed (`removeCalendar`).
+   * list are removed (`removeCalendar`); selected calendars now shared as free/busy only are
+   * deselected (`deselectFreeBusyOnly`).
    */
   async refreshCalendarList(connection: ConnectionRef): Promise<CalendarRow[]> {
     const entries = (await this.deps.api.listCalendars(connection)).flatMap((entry): CalendarListEntry[] =>
@@ -128,7 +126,9 @@ export class CalendarsService {
           ]
         : [],
     );
-    const rows = await this.deps.calendars.upsertList(connection, entries, this.deps.clock.now());
+    const rows = await this.deselectFreeBusyOnly(
+      await this.deps.calendars.upsertList(connection, entries, this.deps.clock.now()),
+    );
     const gone = await this.deps.calendars.notIn(
       connection,
       entries.map((entry) => entry.googleCalendarId),
@@ -141,6 +141,32 @@ export class CalendarsService {
       );
     }
     return rows;
+  }
+
+  /**
+   * A selected calendar whose sharing became free/busy only can no longer be pulled, and Google
+   * refuses channels on it: it is deselected as the user would (channel stopped, events removed).
+   * Returns the rows as they now are.
+   */
+  private async deselectFreeBusyOnly(rows: CalendarRow[]): Promise<CalendarRow[]> {
+    const now = this.deps.clock.now();
+    const result: CalendarRow[] = [];
+    for (const row of rows) {
+      if (!row.selected || row.access_role !== FREE_BUSY_ONLY_ROLE) {
+        result.push(row);
+        continue;
+      }
+      // The calendar list was just read with this connection, so it is active.
+      await this.deps.channels.close(row, { connectionActive: true });
+      const deselected = await this.deselect(refOf(row), now);
+      if (deselected === undefined) continue;
+      this.deps.logger.info(
+        { calendarId: row.id, eventsDeleted: deselected.eventsDeleted },
+        'Calendar is now shared as free/busy only; deselected',
+      );
+      result.push(deselected.calendar);
+    }
+    return result;
   }
 
   /**

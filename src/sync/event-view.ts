@@ -55,10 +55,10 @@ export const eventItemJson = z
     entity_type: z.enum(['contact', 'company', 'deal']).nullable().describe('Linked CRM record type'),
     entity_id: z.string().nullable().describe('Linked CRM record id'),
     entity_source: z
-      .enum(['crm', 'attendee'])
+      .enum(['crm', 'attendee', 'none'])
       .nullable()
       .describe(
-        "Where the link comes from: 'crm' (set in the CRM, kept on Google's copy) or 'attendee' (a CRM contact among the attendees: it goes when they do)",
+        "Where the link comes from: 'crm' (set in the CRM, kept on Google's copy) or 'attendee' (a CRM contact among the attendees: it goes when they do); 'none' with no link when a CRM user unlinked the event (no link is derived from its attendees until it is linked again)",
       ),
     status: z.enum(['confirmed', 'tentative', 'cancelled']),
     sync_state: z.enum(['synced', 'pending', 'failed']).describe('Whether Google has the CRM copy'),
@@ -141,7 +141,8 @@ export function toEventItem(row: EventViewRow): EventItem {
     calendar_id: row.calendar_id,
     entity_type: row.entity_type,
     entity_id: row.entity_id,
-    entity_source: row.entity_id === null ? null : row.entity_source,
+    entity_source:
+      row.entity_id === null ? (row.entity_source === 'none' ? 'none' : null) : row.entity_source,
     status: row.status,
     sync_state: row.sync_state,
     sync_error: row.sync_error,

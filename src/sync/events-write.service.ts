@@ -81,10 +81,17 @@ export class EventsWriteService {
     });
   }
 
+  /**
+   * Changes an event the user organizes. On an invitation only the CRM link may change: it stays
+   * in the CRM (Google's copy is the organizer's), so the scope may not split the series.
+   */
   async update(owner: Owner, apiId: string, body: unknown): Promise<EventRow> {
-    const { target, zone } = await this.prepareOrganizerWrite(owner, apiId);
+    const { target, zone, organizer } = await this.prepareWrite(owner, apiId);
     const row = target.kind === 'event' ? target.row : (target.exception ?? target.master);
     const input = parseUpdateEventInput(body, await this.inputOptions(owner, eventZone(row, zone)));
+    if (!organizer.self && !(linkOnly(input) && input.scope !== 'following')) {
+      throw new NotOrganizerError(organizer.email);
+    }
     const now = this.deps.clock.now();
     return this.commit(async (trx) => {
       if (target.kind === 'event') {
@@ -225,13 +232,30 @@ export class EventsWriteService {
     owner: Owner,
     apiId: string,
   ): Promise<{ target: WriteTarget; zone: string | null }> {
+    const prepared = await this.prepareWrite(owner, apiId);
+    if (!prepared.organizer.self) throw new NotOrganizerError(prepared.organizer.email);
+    return prepared;
+  }
+
+  /** Resolves the target and checks the user is connected and may write the calendar. */
+  private async prepareWrite(
+    owner: Owner,
+    apiId: string,
+  ): Promise<{
+    target: WriteTarget;
+    zone: string | null;
+    organizer: { self: boolean; email: string | null };
+  }> {
     const { targets } = this.deps;
     const target = await targets.resolve(owner, apiId);
     const series = target.kind === 'event' ? target.row : target.master;
-    if (!series.organizer_self) throw new NotOrganizerError(series.organizer_email);
     await targets.activeConnection(owner);
     const calendar = await targets.calendarOf(series);
-    return { target, zone: calendar.time_zone };
+    return {
+      target,
+      zone: calendar.time_zone,
+      organizer: { self: series.organizer_self, email: series.organizer_email },
+    };
   }
 
   private async locked(trx: Transaction<Database>, row: EventRow, apiId: string): Promise<EventRow> {
@@ -257,4 +281,10 @@ export class EventsWriteService {
     const next = applyEventPatch(rowToEventFields(row, zone), input);
     return this.deps.changes.patch(trx, row, next, patchOptions(input), now);
   }
+}
+
+/** Whether an update changes nothing but the CRM link. */
+function linkOnly(input: UpdateEventInput): boolean {
+  const changed = Object.entries(input.changes).filter(([, value]) => value !== undefined);
+  return input.timing === null && changed.length === 1 && changed[0]?.[0] === 'entity';
 }

@@ -34,6 +34,8 @@ export interface EventItemJson {
   calendar_id: string;
   entity_type: string | null;
   entity_id: string | null;
+  /** Where the link comes from; 'none' (with no link) when a CRM user unlinked the event. */
+  entity_source: 'crm' | 'attendee' | 'none' | null;
   status: string;
   sync_state: string;
   sync_error: string | null;

@@ -3,6 +3,7 @@ import * as initial from './20261124120000_initial.js';
 import * as pullSync from './20261124130000_pull_sync.js';
 import * as eventPush from './20261124140000_event_push.js';
 import * as eventEntitySource from './20261125120000_event_entity_source.js';
+import * as eventEntitySourceNone from './20261201120000_event_entity_source_none.js';
 
 /**
  * Every migration, by name (its timestamped file name). A static map rather than a folder scan, so
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '20261124130000_pull_sync': pullSync,
   '20261124140000_event_push': eventPush,
   '20261125120000_event_entity_source': eventEntitySource,
+  '20261201120000_event_entity_source_none': eventEntitySourceNone,
 };

@@ -2,7 +2,8 @@ import { defineJob } from '../definition.js';
 
 /**
  * Every 30 minutes: renews push channels that expire within a day (the new channel is opened and
- * stored before the old one is stopped) and opens channels missing on selected calendars.
+ * stored before the old one is stopped) and opens channels missing on selected calendars. Calendars
+ * shared as free/busy only get none (Google refuses to watch them).
  */
 export const calendarRenewChannelsJob = defineJob({
   name: 'calendar.renew-channels',

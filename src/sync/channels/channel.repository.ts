@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CalendarRow, Database } from '../../db/schema.js';
-import { NO_CHANNEL, scoped } from '../calendar-scope.js';
+import { FREE_BUSY_ONLY_ROLE, NO_CHANNEL, scoped } from '../calendar-scope.js';
 import type { CalendarRef } from '../pull/pull.types.js';
 
 /** A push channel as stored on its calendar (the token only as its SHA-256). */
@@ -58,7 +58,8 @@ export class ChannelRepository {
 
   /**
    * Selected calendars of active connections whose channel is missing or expires before
-   * `renewBefore`: what the renewal job opens or renews.
+   * `renewBefore`: what the renewal job opens or renews. Calendars shared as free/busy only are
+   * left out: their events cannot be read, so Google refuses to watch them.
    */
   async needingChannel(renewBefore: Date, limit: number): Promise<CalendarRow[]> {
     return this.db
@@ -67,6 +68,12 @@ export class ChannelRepository {
       .selectAll('calendars')
       .where('calendars.selected', '=', true)
       .where('connections.status', '=', 'active')
+      .where((eb) =>
+        eb.or([
+          eb('calendars.access_role', 'is', null),
+          eb('calendars.access_role', '<>', FREE_BUSY_ONLY_ROLE),
+        ]),
+      )
       .where((eb) =>
         eb.or([eb('calendars.channel_id', 'is', null), eb('calendars.channel_expires_at', '<', renewBefore)]),
       )

@@ -20,7 +20,8 @@ export interface AttendeeContacts {
  * Links pulled events to CRM records. An event linked in the CRM carries its link in private
  * extended properties (already on the mapped row, source 'crm'); any other event is linked to the
  * CRM contacts among its attendees (source 'attendee', so the link goes when the attendee does),
- * matched by email ignoring case (the calendar owner's own entry excluded).
+ * matched by email ignoring case (the calendar owner's own entry excluded), unless a CRM user
+ * unlinked the event (source 'none', see keepLocalLinks).
  * The row's entity columns name the first match; every match gets the meeting on its timeline.
  * One contact query per page.
  */
@@ -30,7 +31,8 @@ export async function linkAttendeeContacts(
   tenantId: string,
   rows: MappedEventRow[],
 ): Promise<AttendeeContacts> {
-  const live = rows.filter((row) => row.status !== 'cancelled');
+  // An event unlinked in the CRM is not linked to its attendees, nor on their timelines.
+  const live = rows.filter((row) => row.status !== 'cancelled' && row.entity_source !== 'none');
   const emailsOf = (row: MappedEventRow) =>
     row.attendees.filter((a) => a.self !== true).map((a) => a.email.trim().toLowerCase());
   const emails = new Set(live.flatMap(emailsOf));

@@ -15,6 +15,7 @@ import {
   type DoomedRow,
   type UpsertedEventRow,
 } from './event-upserts.js';
+import { keepLocalLinks } from './local-links.js';
 import { cancelMeetings, linkAttendeeContacts, refreshMeetings } from './meeting-links.js';
 import type { PullMetrics } from './pull-metrics.js';
 import { emptyCounts, type CalendarRef, type PullCounts } from './pull.types.js';
@@ -67,7 +68,8 @@ function needsReminders(row: UpsertedEventRow, now: Date): boolean {
 
 /**
  * Applies one page of `events.list` to the CRM copy in ONE transaction: maps each event (one that
- * cannot be mapped is logged, counted and skipped), links attendees to contacts, upserts the page
+ * cannot be mapped is logged, counted and skipped), keeps the links the CRM decided on that
+ * Google's copy cannot carry, links attendees to contacts, upserts the page
  * in one statement, deletes what Google cancelled, refreshes meeting activities and reminders, and
  * commits the caller's bookkeeping with it. A page either lands whole or not at all, so a pull cut
  * short anywhere resumes without duplicates or holes.
@@ -83,6 +85,7 @@ export class PageWriter {
 
     await db.transaction().execute(async (trx) => {
       const now = clock.now();
+      await keepLocalLinks(trx, target.ref, upserts);
       const attendeeContacts = await linkAttendeeContacts(trx, activities, target.ref.tenantId, upserts);
       const changed = await upsertEventRows(trx, target.ref, upserts, { now, generation: target.generation });
       if (target.generation !== null) {

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { ConnectionRef } from '../../connections/connection.types.js';
 import type { CalendarRow } from '../../db/schema.js';
-import { FREE_BUSY_ONLY_ROLE } from '../calendars.service.js';
+import { FREE_BUSY_ONLY_ROLE } from '../calendar-scope.js';
 import type { CalendarApi } from '../../google/calendar-api.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import type { CalendarSyncRepository } from './calendar-sync.repository.js';

@@ -42,8 +42,22 @@ export interface NewEventParams {
   conference: boolean;
   sendUpdates: PushSendUpdates;
   now: Date;
-  /** Where the link in `fields.entity` comes from (default: set in the CRM). */
+  /** Where the link in `fields.entity` comes from (default: set in the CRM when there is one). */
   entitySource?: EntitySource | null;
+}
+
+/**
+ * The entity_source column of an event with the link `entity`, the link's origin being `source`.
+ * Unlinked by a CRM user (source 'crm' with no entity) it is 'none', and an event already 'none'
+ * stays so, so the pull derives no link for it; any other unlinked event has no source. A link on
+ * an event that was 'none' can only be the CRM's.
+ */
+export function entitySourceOf(
+  entity: EventFields['entity'],
+  source: EntitySource | null,
+): EntitySource | null {
+  if (entity !== null) return source === 'none' ? 'crm' : source;
+  return source === 'crm' || source === 'none' ? 'none' : null;
 }
 
 /** The columns of an event the CRM creates: its Google id is known at once, the push is pending. */
@@ -57,7 +71,10 @@ export function newEventValues(params: NewEventParams): Insertable<EventsTable> 
     google_event_id: googleEventIdFromUuid(params.id),
     status: 'confirmed',
     ...fieldColumns(fields),
-    entity_source: fields.entity === null ? null : (params.entitySource ?? 'crm'),
+    entity_source: entitySourceOf(
+      fields.entity,
+      params.entitySource ?? (fields.entity === null ? null : 'crm'),
+    ),
     recurring_event_id: null,
     organizer_email: params.connection.google_email,
     organizer_self: true,
@@ -109,8 +126,8 @@ export class LocalEventChanges {
     }
     const values = {
       ...fieldColumns(next, row.attendees ?? []),
-      // A link the CRM user sets is the CRM's own; an untouched one keeps where it came from.
-      entity_source: next.entity === null ? null : options.entityChanged === true ? 'crm' : row.entity_source,
+      // A link the CRM user sets (or removes) is the CRM's own; an untouched one keeps where it came from.
+      entity_source: entitySourceOf(next.entity, options.entityChanged === true ? 'crm' : row.entity_source),
       ...pendingColumns(row, options.sendUpdates, now),
     } satisfies Updateable<EventsTable>;
     const after = await updateRow(

@@ -30,7 +30,8 @@ export class MeetingActivitySync {
     if (row.recurring_event_id !== null || row.deleted_at !== null || row.status === 'cancelled') return;
     const when = meetingWhen(row);
     if (when === undefined) return;
-    const attendees = await this.attendeeContacts(trx, row);
+    // Unlinked in the CRM ('none'): the user took the meeting off every record, attendees included.
+    const attendees = row.entity_source === 'none' ? [] : await this.attendeeContacts(trx, row);
     const linked = linkedRecord(row);
     const targets = linked === null ? attendees : [linked];
     for (const target of targets) await this.activities.updateMeeting(eventMeeting(row, when, target), trx);

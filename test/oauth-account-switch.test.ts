@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/harness.js';
-import { emulatorAdmin, getStatus } from './support/oauth-flow.js';
+import { tokenContext } from '../src/connections/connection.types.js';
+import { calendarAccepts, emulatorAdmin, getStatus, rawConnectionRow } from './support/oauth-flow.js';
 import { connectAndSync, listCalendars } from './support/sync-pull.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -37,7 +38,7 @@ async function notify(channelId: string, headers: Record<string, string>) {
 }
 
 describe('reconnecting with another Google account', () => {
-  it("stops the previous account's push channels at Google, and their notifications are refused", async () => {
+  it("stops the previous account's push channels and revokes its grant; old notifications are refused", async () => {
     const first = await connectAndSync(t, USER, FIRST);
     const { rows } = await t.ctx.database.executeSql<{ channel_id: string }>(
       'SELECT channel_id FROM calendars WHERE id = $1',
@@ -53,8 +54,14 @@ describe('reconnecting with another Google account', () => {
       );
       return deliveries.find((d) => d.channelId === oldChannel)?.headers;
     });
-    // While the account is connected, the channel's notifications are taken.
+    // While the account is connected, the channel's notifications are taken and its token works.
     expect((await notify(oldChannel, headers)).statusCode).toBeLessThan(300);
+    const row = await rawConnectionRow(t, USER);
+    const oldAccessToken = t.ctx.services.tokenCipher.decrypt(
+      String(row!.access_token_enc),
+      tokenContext({ tenantId: 'default', userId: USER }),
+    );
+    expect(await calendarAccepts(t, oldAccessToken)).toBe(200);
 
     const second = await connectAndSync(t, USER, SECOND);
     expect(second.google_calendar_id).toBe(SECOND);
@@ -65,6 +72,9 @@ describe('reconnecting with another Google account', () => {
     expect(channels.find((c) => c.id === oldChannel)).toMatchObject({ owner: FIRST, stopped: true });
     // The new account's channel is open.
     expect(channels.filter((c) => c.owner === SECOND && !c.stopped)).toHaveLength(1);
+
+    // The old account's grant is revoked: the service keeps no access to an account it left.
+    expect(await calendarAccepts(t, oldAccessToken)).toBe(401);
 
     const late = await notify(oldChannel, headers);
     expect(late.statusCode).toBe(404);

@@ -60,6 +60,14 @@ export async function stopChannels(
   return summary;
 }
 
+/** What letting go of a former account did. */
+export interface FormerAccountOutcome {
+  /** undefined: it had no open channel, or no usable token to stop them with. */
+  channels: ChannelStopSummary | undefined;
+  /** Whether its grant is revoked at Google now. */
+  revoked: boolean;
+}
+
 /** The Google account a reconnect replaced: its connection row as it was, and the channels it had open. */
 export interface FormerAccount {
   row: ConnectionRow;
@@ -67,13 +75,14 @@ export interface FormerAccount {
 }
 
 /**
- * Stops push channels opened with a Google account the connection has since left (the user
- * reconnected with another account). Only that account may stop them, so the calls carry its
- * tokens, refreshed with its refresh token when the access token expired or is refused. Best
- * effort, never throws: a channel left open expires on its own, and its notifications match no
- * stored channel.
+ * Lets go of a Google account the connection has since left (the user reconnected with another
+ * account): stops the push channels opened with it, then revokes its grant, so the service holds
+ * no access to an account it no longer syncs. Only that account may stop its channels, so the
+ * calls carry its tokens, refreshed with its refresh token when the access token expired or is
+ * refused. Best effort, never throws: a channel left open expires on its own and its notifications
+ * match no stored channel; a grant left behind is listed in the user's Google account.
  */
-export class FormerAccountChannels {
+export class FormerAccountRelease {
   constructor(
     private readonly deps: {
       config: GoogleConfig;
@@ -85,7 +94,17 @@ export class FormerAccountChannels {
     },
   ) {}
 
-  async stop(connection: ConnectionRef, former: FormerAccount): Promise<ChannelStopSummary | undefined> {
+  /** Stops the former account's channels, then revokes its grant. */
+  async release(connection: ConnectionRef, former: FormerAccount): Promise<FormerAccountOutcome> {
+    const channels = await this.stopChannels(connection, former);
+    const revoked = await this.revoke(connection, former.row);
+    return { channels, revoked };
+  }
+
+  private async stopChannels(
+    connection: ConnectionRef,
+    former: FormerAccount,
+  ): Promise<ChannelStopSummary | undefined> {
     const { row, channels } = former;
     if (channels.length === 0) return undefined;
     const { logger } = this.deps;
@@ -108,6 +127,26 @@ export class FormerAccountChannels {
         "Could not stop the previous Google account's push channels; they expire on their own",
       );
       return undefined;
+    }
+  }
+
+  /** Revokes the former account's grant (its refresh token: the whole grant, access tokens too). */
+  private async revoke(connection: ConnectionRef, row: ConnectionRow): Promise<boolean> {
+    if (row.refresh_token_enc === null) return false;
+    const { cipher, oauth, logger } = this.deps;
+    try {
+      const context = tokenContext({ tenantId: row.tenant_id, userId: row.user_id });
+      await oauth.revoke(cipher.decrypt(row.refresh_token_enc, context));
+      logger.info({ connectionId: connection.id }, "Revoked the previous Google account's grant");
+      return true;
+    } catch (error) {
+      // An already revoked or expired grant is what we wanted.
+      if (error instanceof GoogleApiError && error.reason === 'invalid_token') return true;
+      logger.warn(
+        { connectionId: connection.id, error: error instanceof Error ? error.message : String(error) },
+        "Could not revoke the previous Google account's grant",
+      );
+      return false;
     }
   }
 

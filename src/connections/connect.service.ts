@@ -9,7 +9,7 @@ import type { JobQueue } from '../jobs/queue.js';
 import { randomToken, sha256Base64url } from '../security/hashing.js';
 import type { TokenCipher } from '../security/token-cipher.js';
 import type { CalendarsRepository } from '../sync/calendars.repository.js';
-import { openChannel, type FormerAccount, type FormerAccountChannels } from './account-channels.js';
+import { openChannel, type FormerAccount, type FormerAccountRelease } from './account-channels.js';
 import { ConnectFailedError } from './connect-errors.js';
 import { toConnection, type ConnectionRepository } from './connection.repository.js';
 import { tokenContext, verifierContext, type Connection, type Owner } from './connection.types.js';
@@ -32,7 +32,7 @@ export interface ConnectServiceDeps {
   clock: Clock;
   logger: Logger;
   /** Stops channels of a Google account the connection switched away from. */
-  formerAccountChannels: FormerAccountChannels;
+  formerAccountRelease: FormerAccountRelease;
 }
 
 export interface CallbackInput {
@@ -162,7 +162,7 @@ export class ConnectService {
     });
     if (stored.formerAccount !== undefined) {
       // After the commit, best effort: the reconnect never waits on Google agreeing.
-      await this.deps.formerAccountChannels.stop(stored.connection, stored.formerAccount);
+      await this.deps.formerAccountRelease.release(stored.connection, stored.formerAccount);
     }
     return stored.connection;
   }

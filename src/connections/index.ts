@@ -10,7 +10,7 @@ import { GoogleOAuth } from '../google/oauth.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { TokenCipher } from '../security/token-cipher.js';
 import { CalendarsRepository } from '../sync/calendars.repository.js';
-import { FormerAccountChannels } from './account-channels.js';
+import { FormerAccountRelease } from './account-channels.js';
 import { ConnectService } from './connect.service.js';
 import { ConnectionRepository } from './connection.repository.js';
 import { ConnectionService } from './connection.service.js';
@@ -88,7 +88,7 @@ export function createConnectionServices(deps: ConnectionServicesDeps): Connecti
       logger,
     }),
     calendarConnect: new ConnectService({
-      formerAccountChannels: new FormerAccountChannels({
+      formerAccountRelease: new FormerAccountRelease({
         config: deps.config.google,
         oauth,
         cipher: deps.tokenCipher,

@@ -3,29 +3,32 @@ import { describe, expect, it } from 'vitest';
 import { googleAs } from './support/emulator-client.js';
 import type { TestApp } from './support/harness.js';
 import { authHeader } from './support/oauth-flow.js';
-import { connectAndSync, listCalendars, type CalendarJson } from './support/sync-pull.js';
+import { connectAndSync, createGoogleUser, listCalendars, type CalendarJson } from './support/sync-pull.js';
 import { useTestApp } from './support/use-test-app.js';
 
 const USER = 'free-busy-alice';
 const EMAIL = 'free-busy-alice@example.com';
 
+/** Another Google account, whose calendars are shared with Alice. */
+const COLLEAGUE = 'free-busy-colleague@example.com';
+
 let t: TestApp;
-let google: calendar_v3.Calendar;
+let colleague: calendar_v3.Calendar;
 
 useTestApp({}, async (app) => {
   t = app;
   await connectAndSync(t, USER, EMAIL);
-  google = await googleAs(t, EMAIL);
+  await createGoogleUser(t, COLLEAGUE);
+  colleague = await googleAs(t, COLLEAGUE);
 });
 
 /**
- * A secondary calendar with one event, stored as one the user sees only as free/busy. The
- * emulator shares no calendars between users, so the stored access role stands for Google's
- * calendarList entry of such a calendar.
+ * A calendar of the colleague with one event, shared with Alice as free/busy only, once the
+ * service has read Alice's calendar list again from Google.
  */
 async function freeBusyCalendar(summary: string): Promise<CalendarJson> {
-  const { data } = await google.calendars.insert({ requestBody: { summary } });
-  await google.events.insert({
+  const { data } = await colleague.calendars.insert({ requestBody: { summary } });
+  await colleague.events.insert({
     calendarId: data.id!,
     requestBody: {
       summary: 'Busy',
@@ -33,17 +36,18 @@ async function freeBusyCalendar(summary: string): Promise<CalendarJson> {
       end: { dateTime: '2031-08-04T10:00:00Z' },
     },
   });
-  await t.app.inject({
+  await colleague.acl.insert({
+    calendarId: data.id!,
+    requestBody: { role: 'freeBusyReader', scope: { type: 'user', value: EMAIL } },
+  });
+  const refresh = await t.app.inject({
     method: 'GET',
     url: '/calendar/calendars?refresh=true',
     headers: await authHeader(t, USER),
   });
+  expect(refresh.statusCode, refresh.body).toBe(200);
   const calendar = (await listCalendars(t, USER)).find((c) => c.google_calendar_id === data.id)!;
-  await t.ctx.db
-    .updateTable('calendars')
-    .set({ access_role: 'freeBusyReader' })
-    .where('id', '=', calendar.id)
-    .execute();
+  expect(calendar).toMatchObject({ summary, access_role: 'freeBusyReader', selected: false });
   return calendar;
 }
 

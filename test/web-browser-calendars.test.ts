@@ -1,20 +1,32 @@
+import type { calendar_v3 } from '@googleapis/calendar';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_STORAGE_KEY } from '../src/http/routes/dev-sign-in.page.js';
 import { launchChromium, skip, waitForText } from './support/browser.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { googleAs } from './support/emulator-client.js';
-import { connectCalendar, emulatorAdmin } from './support/oauth-flow.js';
-import { listCalendars, pullsIdle } from './support/sync-pull.js';
+import { authHeader, connectCalendar, emulatorAdmin } from './support/oauth-flow.js';
+import { createGoogleUser, listCalendars, pullsIdle } from './support/sync-pull.js';
 import { waitFor } from './support/wait-for.js';
 
 /** The calendars card: selection, sync status and errors in words, on a phone-width screen. */
+
+const COLLEAGUE = 'carol-colleague@example.com';
 
 describe.skipIf(skip)('calendars on the page, at phone width', () => {
   let t: TestApp;
   let browser: Browser;
   const pageErrors: string[] = [];
   let phone: Page;
+  let colleague: calendar_v3.Calendar;
+  let colleagueCalendarId: string;
+
+  const shareWithBob = async (role: 'reader' | 'freeBusyReader') => {
+    await colleague.acl.insert({
+      calendarId: colleagueCalendarId,
+      requestBody: { role, scope: { type: 'user', value: 'bob@example.com' } },
+    });
+  };
 
   beforeAll(async () => {
     t = await startTestApp({ workers: true });
@@ -25,7 +37,13 @@ describe.skipIf(skip)('calendars on the page, at phone width', () => {
     );
     const google = await googleAs(t, 'bob@example.com');
     await google.calendars.insert({ requestBody: { summary: 'Team calendar' } });
-    await google.calendars.insert({ requestBody: { summary: 'Colleague (free/busy)' } });
+    // Another Google account shares one of its calendars with Bob, first with its events.
+    await createGoogleUser(t, COLLEAGUE);
+    colleague = await googleAs(t, COLLEAGUE);
+    colleagueCalendarId = (
+      await colleague.calendars.insert({ requestBody: { summary: 'Colleague (free/busy)' } })
+    ).data.id!;
+    await shareWithBob('reader');
     // The calendars' sync status is read once below, with no pull still running.
     await pullsIdle(t);
     const context = await browser.newContext({
@@ -68,12 +86,21 @@ describe.skipIf(skip)('calendars on the page, at phone width', () => {
 
   it('selects a calendar, and shows why a free/busy-only one cannot be selected', async () => {
     await waitForText(phone, '#calendars-list', /Colleague \(free\/busy\)/);
-    // Google now shares it as free/busy only; the page has not looked since.
-    await t.ctx.db
-      .updateTable('calendars')
-      .set({ access_role: 'freeBusyReader' })
-      .where('summary', '=', 'Colleague (free/busy)')
-      .execute();
+    // The colleague now shares it as free/busy only, and the service has read the calendar list
+    // again; the page has not looked since.
+    await shareWithBob('freeBusyReader');
+    const refresh = await t.app.inject({
+      method: 'GET',
+      url: '/calendar/calendars?refresh=true',
+      headers: await authHeader(t, 'bob'),
+    });
+    expect(refresh.statusCode, refresh.body).toBe(200);
+    const stored = await t.ctx.db
+      .selectFrom('calendars')
+      .select('access_role')
+      .where('google_calendar_id', '=', colleagueCalendarId)
+      .executeTakeFirstOrThrow();
+    expect(stored.access_role).toBe('freeBusyReader');
     const colleague = row('Colleague (free/busy)');
     await colleague.getByRole('checkbox', { name: 'Colleague (free/busy)' }).click();
     await waitForText(phone, '#calendars-error', /^Selecting the calendar failed: .*free\/busy only/);
@@ -88,12 +115,12 @@ describe.skipIf(skip)('calendars on the page, at phone width', () => {
     await row('Team calendar').getByRole('checkbox', { name: 'Team calendar' }).check();
     await waitForText(phone, '#calendars-status', /^Team calendar now syncs\.$/);
     expect(await row('Team calendar').getByRole('checkbox').isChecked()).toBe(true);
-    const stored = await t.ctx.db
+    const team = await t.ctx.db
       .selectFrom('calendars')
       .select('selected')
       .where('summary', '=', 'Team calendar')
       .executeTakeFirstOrThrow();
-    expect(stored.selected).toBe(true);
+    expect(team.selected).toBe(true);
   });
 
   it('shows in words when Google refuses the calendar list', async () => {

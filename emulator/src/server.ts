@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import { registerAdminRoutes, type AdminHooks } from './admin/admin.routes.js';
 import { faultError } from './admin/fault-errors.js';
 import { registerObserveRoutes } from './admin/observe.routes.js';
+import { registerAclRoutes } from './calendar/acl.routes.js';
 import { registerCalendarListRoutes } from './calendar/calendar-list.routes.js';
 import { registerChannelRoutes } from './calendar/channels.routes.js';
 import { registerEventRoutes } from './calendar/events.routes.js';
@@ -162,6 +163,7 @@ export function buildServer(state: EmulatorState, hooks: AdminHooks, logger: boo
   app.setNotFoundHandler((request, reply) => sendError404(reply, surfaceOf(request.url)));
 
   registerCalendarListRoutes(app, state);
+  registerAclRoutes(app, state);
   registerEventRoutes(app, state);
   registerChannelRoutes(app, state, dispatcher);
   registerFreeBusyRoutes(app, state);

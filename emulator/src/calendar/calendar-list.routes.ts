@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { googleErrors } from '../errors.js';
 import { collectionEtag, quotedEtag } from '../ids.js';
-import { calendarsOf, createSecondaryCalendar } from '../state/directory.js';
+import { createSecondaryCalendar } from '../state/directory.js';
 import type { CalendarRecord, EmulatorState } from '../state/emulator-state.js';
+import type { AclRole } from '../state/types.js';
 import { isValidTimeZone } from '../time.js';
+import { accessCalendar, calendarsVisibleTo, roleCovers } from './calendar-access.js';
 import { isObject, optString } from './event-input-parts.js';
 import { resolveCalendar } from './event-lookup.js';
 import { calendarRoute } from './route-kit.js';
@@ -24,8 +26,16 @@ function calendarHead(kind: string, calendar: CalendarRecord): Record<string, un
   return out;
 }
 
-/** A `CalendarListEntry` for the calendar's owner. */
-export function renderCalendarListEntry(calendar: CalendarRecord): Record<string, unknown> {
+/**
+ * A `CalendarListEntry` as `role` sees it: the owner's entry carries the calendar's default
+ * reminders and, for the primary calendar, its notification settings; a grantee's entry of a
+ * calendar shared with them has neither (those are per user, and theirs start empty).
+ */
+export function renderCalendarListEntry(
+  calendar: CalendarRecord,
+  role: AclRole = 'owner',
+  ownEntry = true,
+): Record<string, unknown> {
   const m = calendar.meta;
   const out = calendarHead('calendar#calendarListEntry', calendar);
   Object.assign(out, {
@@ -34,10 +44,10 @@ export function renderCalendarListEntry(calendar: CalendarRecord): Record<string
     backgroundColor: m.backgroundColor,
     foregroundColor: m.foregroundColor,
     selected: true,
-    accessRole: 'owner',
-    defaultReminders: m.defaultReminders.map((r) => ({ ...r })),
+    accessRole: role,
+    defaultReminders: ownEntry ? m.defaultReminders.map((r) => ({ ...r })) : [],
   });
-  if (m.primary) {
+  if (m.primary && ownEntry) {
     out.notificationSettings = {
       notifications: [
         { type: 'eventCreation', method: 'email' },
@@ -74,13 +84,18 @@ export function registerCalendarListRoutes(app: FastifyInstance, state: Emulator
       syncToken: { type: 'string' },
     },
     handler: (ctx) => {
-      const calendars = calendarsOf(state, ctx.user.email);
-      const etagSeq = calendars.reduce((max, c) => Math.max(max, c.meta.seq), 0);
+      const minRole = ctx.query.str('minAccessRole') as AclRole | undefined;
+      const entries = calendarsVisibleTo(state, ctx.user.email).filter(
+        ({ role }) => minRole === undefined || roleCovers(role, minRole),
+      );
+      const etagSeq = entries.reduce((max, { calendar }) => Math.max(max, calendar.meta.seq), 0);
       return {
         kind: 'calendar#calendarList',
         etag: collectionEtag(etagSeq),
         nextSyncToken: `L${Buffer.from(String(etagSeq)).toString('base64url')}`,
-        items: calendars.map(renderCalendarListEntry),
+        items: entries.map(({ calendar, role }) =>
+          renderCalendarListEntry(calendar, role, calendar.meta.ownerEmail === ctx.user.email),
+        ),
       };
     },
   });
@@ -89,14 +104,23 @@ export function registerCalendarListRoutes(app: FastifyInstance, state: Emulator
     url: 'users/me/calendarList/:calendarId',
     methodId: 'calendar.calendarList.get',
     params: {},
-    handler: (ctx) => renderCalendarListEntry(resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '')),
+    handler: (ctx) => {
+      const { calendar, role } = accessCalendar(
+        state,
+        ctx.user,
+        ctx.params.calendarId ?? '',
+        'freeBusyReader',
+      );
+      return renderCalendarListEntry(calendar, role, calendar.meta.ownerEmail === ctx.user.email);
+    },
   });
   calendarRoute(app, state, {
     method: 'GET',
     url: 'calendars/:calendarId',
     methodId: 'calendar.calendars.get',
     params: {},
-    handler: (ctx) => renderCalendar(resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '')),
+    handler: (ctx) =>
+      renderCalendar(resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '', 'freeBusyReader')),
   });
   calendarRoute(app, state, {
     method: 'POST',

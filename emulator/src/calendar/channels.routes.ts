@@ -63,7 +63,7 @@ export function registerChannelRoutes(
     methodId: 'calendar.events.watch',
     params: LIST_PARAMS,
     handler: (ctx) => {
-      const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '');
+      const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '', 'reader');
       if (ctx.body === undefined) throw googleErrors.required('Required request body is missing.');
       if (!isObject(ctx.body)) throw googleErrors.badRequest('The request body must be a JSON object.');
       const body = ctx.body;

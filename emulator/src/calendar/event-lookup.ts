@@ -1,19 +1,23 @@
 import { DateTime } from 'luxon';
 import { googleErrors } from '../errors.js';
 import type { CalendarRecord, EmulatorState } from '../state/emulator-state.js';
-import type { StoredEvent, UserRecord } from '../state/types.js';
+import type { AclRole, StoredEvent, UserRecord } from '../state/types.js';
 import { dateToMillis, formatDate } from '../time.js';
+import { accessCalendar } from './calendar-access.js';
 import { instanceId, isOccurrence, parseInstanceId, seriesOf } from './recurrence.js';
 
 /**
- * Resolves `calendarId` as the API does: `primary` is the caller's primary calendar, any other
- * value must be one of the caller's calendars (404 `notFound` otherwise).
+ * Resolves `calendarId` as the API does for a call that needs `needed` on it (owner by default):
+ * `primary` is the caller's primary calendar; a calendar the caller has no role on is 404
+ * `notFound`, one shared with too low a role 403 `forbidden`.
  */
-export function resolveCalendar(state: EmulatorState, user: UserRecord, calendarId: string): CalendarRecord {
-  const id = calendarId === 'primary' ? user.email : calendarId.toLowerCase();
-  const calendar = state.calendars.get(id);
-  if (!calendar || calendar.meta.ownerEmail !== user.email) throw googleErrors.notFound();
-  return calendar;
+export function resolveCalendar(
+  state: EmulatorState,
+  user: UserRecord,
+  calendarId: string,
+  needed: AclRole = 'owner',
+): CalendarRecord {
+  return accessCalendar(state, user, calendarId, needed).calendar;
 }
 
 export interface ResolvedEvent {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { googleErrors } from '../errors.js';
 import type { EmulatorState } from '../state/emulator-state.js';
 import { parsePropertyFilters, type EventFilter } from './event-filters.js';
+import { accessCalendar, type CalendarAccess } from './calendar-access.js';
 import { requireEvent, resolveCalendar } from './event-lookup.js';
 import { renderEvent } from './event-render.js';
 import { checkSyncTokenCompatibility, listEvents } from './events.list.js';
@@ -104,6 +105,20 @@ function view(ctx: CalendarContext, calendar: ReturnType<typeof resolveCalendar>
   };
 }
 
+/**
+ * A list's `accessRole` is the caller's role on the calendar; its `defaultReminders` are the
+ * caller's own for it, none for a calendar someone else shares with them.
+ */
+function asSeenBy(
+  ctx: CalendarContext,
+  access: CalendarAccess,
+  list: Record<string, unknown>,
+): Record<string, unknown> {
+  list.accessRole = access.role;
+  if (access.calendar.meta.ownerEmail !== ctx.user.email) list.defaultReminders = [];
+  return list;
+}
+
 export function registerEventRoutes(app: FastifyInstance, state: EmulatorState): void {
   const base = 'calendars/:calendarId/events';
   calendarRoute(app, state, {
@@ -112,8 +127,8 @@ export function registerEventRoutes(app: FastifyInstance, state: EmulatorState):
     methodId: 'calendar.events.list',
     params: LIST_PARAMS,
     handler: (ctx) => {
-      const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '');
-      return listEvents(state, calendar, listRequest(ctx.query));
+      const access = accessCalendar(state, ctx.user, ctx.params.calendarId ?? '', 'reader');
+      return asSeenBy(ctx, access, listEvents(state, access.calendar, listRequest(ctx.query)));
     },
   });
   calendarRoute(app, state, {
@@ -122,7 +137,7 @@ export function registerEventRoutes(app: FastifyInstance, state: EmulatorState):
     methodId: 'calendar.events.insert',
     params: WRITE_PARAMS,
     handler: (ctx) => {
-      const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '');
+      const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '', 'writer');
       const event = insertEvent(state, calendar, ctx.user, ctx.body, writeOptions(ctx));
       return renderEvent(event, view(ctx, calendar));
     },
@@ -133,7 +148,7 @@ export function registerEventRoutes(app: FastifyInstance, state: EmulatorState):
     methodId: 'calendar.events.get',
     params: { alwaysIncludeEmail: ALWAYS_INCLUDE_EMAIL, maxAttendees: MAX_ATTENDEES, timeZone: TIME_ZONE },
     handler: (ctx) => {
-      const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '');
+      const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '', 'reader');
       const { event } = requireEvent(calendar, ctx.params.eventId ?? '');
       return renderEvent(event, view(ctx, calendar));
     },
@@ -148,7 +163,7 @@ export function registerEventRoutes(app: FastifyInstance, state: EmulatorState):
       methodId,
       params: { ...WRITE_PARAMS, alwaysIncludeEmail: ALWAYS_INCLUDE_EMAIL },
       handler: (ctx) => {
-        const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '');
+        const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '', 'writer');
         const event = replaceEvent(
           state,
           calendar,
@@ -169,7 +184,7 @@ export function registerEventRoutes(app: FastifyInstance, state: EmulatorState):
     params: { sendNotifications: { type: 'boolean' }, sendUpdates: SEND_UPDATES },
     noContent: true,
     handler: (ctx) => {
-      const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '');
+      const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '', 'writer');
       deleteEvent(state, calendar, ctx.user, ctx.params.eventId ?? '', writeOptions(ctx));
       return undefined;
     },
@@ -190,8 +205,12 @@ export function registerEventRoutes(app: FastifyInstance, state: EmulatorState):
       timeZone: TIME_ZONE,
     },
     handler: (ctx) => {
-      const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '');
-      return listInstances(state, calendar, ctx.params.eventId ?? '', ctx.query);
+      const access = accessCalendar(state, ctx.user, ctx.params.calendarId ?? '', 'reader');
+      return asSeenBy(
+        ctx,
+        access,
+        listInstances(state, access.calendar, ctx.params.eventId ?? '', ctx.query),
+      );
     },
   });
 }

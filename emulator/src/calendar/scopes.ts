@@ -1,6 +1,7 @@
 /**
  * Scopes accepted per Calendar API method, from the discovery document plus the newer granular
- * scopes Google added since (calendar.events.owned, calendar.calendarlist, calendar.freebusy...).
+ * scopes Google added since (calendar.events.owned, calendar.calendarlist, calendar.freebusy,
+ * calendar.acls...).
  */
 const P = 'https://www.googleapis.com/auth/';
 
@@ -18,6 +19,8 @@ export const CALENDAR_SCOPES = {
   calendars: `${P}calendar.calendars`,
   calendarsReadonly: `${P}calendar.calendars.readonly`,
   settingsReadonly: `${P}calendar.settings.readonly`,
+  acls: `${P}calendar.acls`,
+  aclsReadonly: `${P}calendar.acls.readonly`,
 } as const;
 
 const S = CALENDAR_SCOPES;
@@ -38,6 +41,10 @@ export const METHOD_SCOPES: Record<string, readonly string[]> = {
   'calendar.events.update': EVENT_WRITE,
   'calendar.events.patch': EVENT_WRITE,
   'calendar.events.delete': EVENT_WRITE,
+  'calendar.acl.list': [S.calendar, S.acls, S.aclsReadonly],
+  'calendar.acl.get': [S.calendar, S.readonly, S.acls, S.aclsReadonly],
+  'calendar.acl.insert': [S.calendar, S.acls],
+  'calendar.acl.delete': [S.calendar, S.acls],
   'calendar.channels.stop': Object.values(S),
   'calendar.freebusy.query': [S.calendar, S.readonly, S.freebusy, S.eventsFreebusy],
 };

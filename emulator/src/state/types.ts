@@ -122,6 +122,17 @@ export interface UserRecord {
   createdMs: number;
 }
 
+/** Sharing roles of a calendar's access control list, from least to most access. */
+export type AclRole = 'freeBusyReader' | 'reader' | 'writer' | 'owner';
+
+/** One `user` scope rule of a calendar's ACL (the owner's own rule is implied, never stored). */
+export interface AclGrant {
+  email: string;
+  role: AclRole;
+  /** Change number of the last change of this rule (its etag; orders the grantee's calendar list). */
+  seq: number;
+}
+
 export interface CalendarMeta {
   id: string;
   ownerEmail: string;
@@ -136,4 +147,6 @@ export interface CalendarMeta {
   foregroundColor: string;
   /** Change number of the last metadata change (collection etags). */
   seq: number;
+  /** Users the calendar is shared with (absent until first shared; snapshots from before keep working). */
+  acl?: AclGrant[];
 }

@@ -2,7 +2,8 @@ import type { calendar_v3 } from '@googleapis/calendar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { googleAs } from './support/emulator-client.js';
 import { startTestApp, type TestApp } from './support/harness.js';
-import { pullsIdle, waitForEvents, type EventItemJson } from './support/sync-pull.js';
+import { listEvents, pullsIdle, waitForEvents, type EventItemJson } from './support/sync-pull.js';
+import { formatUtcCompact } from '../src/sync/time.js';
 import {
   api,
   connectedUser,
@@ -246,5 +247,53 @@ describe('CRM links that Google cannot tell', () => {
     expect(mixed.status).toBe(403);
     expect(mixed.body.error.code).toBe('not_organizer');
     expect((await settled(t, event.id)).entity_id).toBeNull();
+  });
+
+  it('a series linked to another record takes its occurrences along, except those linked on their own', async () => {
+    const dealA = await record('deals', { name: 'Series deal A' });
+    const dealB = await record('deals', { name: 'Series deal B' });
+    const dealC = await record('deals', { name: 'Series deal C' });
+    const first = futureHour(40, 9);
+    const series = expectOk(
+      await api<EventItemJson>(t, alice, 'POST', '/calendar/events?wait=true', {
+        title: 'Weekly pipeline',
+        start: first.toISOString(),
+        end: new Date(first.getTime() + 3_600_000).toISOString(),
+        recurrence: ['RRULE:FREQ=WEEKLY;COUNT=3'],
+        entity_type: 'deal',
+        entity_id: dealA,
+      }),
+    );
+    const occurrence = (n: number) => {
+      const start = new Date(first.getTime() + n * 7 * 86_400_000);
+      return `${series.id}:${series.google_event_id}_${formatUtcCompact(start)}`;
+    };
+    // The second occurrence is moved (a row of its own, inheriting deal A); the third is linked to C.
+    for (const [n, body] of [
+      [1, { scope: 'this', title: 'Pipeline (moved)' }],
+      [2, { scope: 'this', entity_type: 'deal', entity_id: dealC }],
+    ] as const) {
+      expectOk(await api(t, alice, 'PATCH', `/calendar/events/${occurrence(n)}?wait=true`, body), 200);
+    }
+    expectOk(
+      await api(t, alice, 'PATCH', `/calendar/events/${series.id}?wait=true`, {
+        scope: 'all',
+        entity_type: 'deal',
+        entity_id: dealB,
+      }),
+      200,
+    );
+
+    const range = {
+      start_date: new Date(first.getTime() - 86_400_000).toISOString(),
+      end_date: new Date(first.getTime() + 21 * 86_400_000).toISOString(),
+    };
+    const linkedTo = async (deal: string) =>
+      (await listEvents(t, alice.userId, { ...range, entity_type: 'deal', entity_id: deal })).items
+        .map((i) => i.title)
+        .sort();
+    expect(await linkedTo(dealB)).toEqual(['Pipeline (moved)', 'Weekly pipeline']);
+    expect(await linkedTo(dealC)).toEqual(['Weekly pipeline']);
+    expect(await linkedTo(dealA)).toEqual([]);
   });
 });

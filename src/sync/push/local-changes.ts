@@ -135,6 +135,7 @@ export class LocalEventChanges {
       row.id,
       options.conference === undefined ? values : { ...values, conference_requested: options.conference },
     );
+    if (options.entityChanged === true) await relinkOccurrences(trx, row, after);
     await this.afterChange(trx, row, after);
     return after;
   }
@@ -226,4 +227,34 @@ export class LocalEventChanges {
     await this.deps.reminders.scheduleForEvent(trx, after);
     await enqueuePush(this.deps.queue, trx, after);
   }
+}
+
+/**
+ * A series linked to another record (or unlinked) takes along the occurrence rows that still carry
+ * its former link; occurrences linked on their own keep theirs. Only the CRM copy changes: Google's
+ * occurrences carry no link (the series has the one meeting activity).
+ */
+async function relinkOccurrences(
+  trx: Transaction<Database>,
+  before: EventRow,
+  after: EventRow,
+): Promise<void> {
+  if (before.recurrence === null || before.recurring_event_id !== null) return;
+  let inherited = trx
+    .updateTable('events')
+    .set({
+      entity_type: after.entity_type,
+      entity_id: after.entity_id,
+      entity_source: after.entity_source,
+    })
+    .where('tenant_id', '=', before.tenant_id)
+    .where('user_id', '=', before.user_id)
+    .where('calendar_id', '=', before.calendar_id)
+    .where('recurring_event_id', '=', before.google_event_id)
+    .where('deleted_at', 'is', null);
+  inherited =
+    before.entity_id === null
+      ? inherited.where('entity_id', 'is', null)
+      : inherited.where('entity_type', '=', before.entity_type).where('entity_id', '=', before.entity_id);
+  await inherited.execute();
 }

@@ -207,6 +207,9 @@ describe('authorization trouble while pushing', () => {
 
   it('a revoked grant leaves the change pending until the user reconnects, then it is pushed', async () => {
     const carol = await connectedUser(t, 'carol');
+    // The initial sync finishes first: a pull meeting the revoked grant would mark the connection
+    // reauth_required before the create, which is then refused (409) instead of waiting.
+    await pullsIdle(t);
     await emulatorAdmin(t, 'POST', `/users/${encodeURIComponent(carol.email)}/revoke`);
     const event = expectOk(
       await api<Item>(t, carol, 'POST', '/calendar/events', body('Waits for reconnect')),

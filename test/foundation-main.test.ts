@@ -5,8 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-/** The CLI as `npm start` runs it: tsx src/main.ts <role>, in a clean environment. */
-const TSX = path.resolve('node_modules/.bin/tsx');
+/** The CLI as `npm start` runs it (node --import tsx src/main.ts <role>), in a clean environment. */
 
 interface Run {
   child: ChildProcess;
@@ -21,7 +20,7 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 function run(args: string[], env: Record<string, string>): Run {
-  const child = spawn(TSX, ['src/main.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     env: cleanEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

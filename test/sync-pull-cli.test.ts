@@ -113,7 +113,11 @@ describe('npm run sync', () => {
         GOOGLE_EMULATOR_URL: t.emulator.url,
         LOG_LEVEL: 'error',
       };
-      const failure = await run('npx', ['tsx', 'src/main.ts', 'sync', '--user', 'ghost'], { env }).then(
+      const failure = await run(
+        process.execPath,
+        ['--import', 'tsx', 'src/main.ts', 'sync', '--user', 'ghost'],
+        { env },
+      ).then(
         () => null,
         (error: { code: number; stderr: string }) => error,
       );

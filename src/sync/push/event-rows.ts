@@ -1,4 +1,4 @@
-import { type Insertable, type Transaction, type Updateable } from 'kysely';
+import { type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely';
 import type { Database, EventRow, EventsTable, StoredAttendee } from '../../db/schema.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import type { EventFields } from '../event-input.js';
@@ -77,6 +77,32 @@ export async function insertRow(
   return trx.insertInto('events').values(values).returningAll().executeTakeFirstOrThrow();
 }
 
+/** The stored series of an occurrence row (not deleted in the CRM), if any. */
+export function findSeriesMaster(
+  db: Kysely<Database> | Transaction<Database>,
+  row: EventRow,
+): Promise<EventRow | undefined> {
+  return db
+    .selectFrom('events')
+    .selectAll()
+    .where('calendar_id', '=', row.calendar_id)
+    .where('google_event_id', '=', row.recurring_event_id as string)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** The time columns of one occurrence of `master`, in the series' time zone. */
+export function occurrenceTimes(master: EventRow, instance: Instance) {
+  return {
+    all_day: instance.allDay,
+    start_at: instance.startAt,
+    end_at: instance.endAt,
+    start_date: instance.startDate,
+    end_date: instance.endDate,
+    time_zone: master.time_zone,
+  };
+}
+
 /**
  * A new row for one occurrence of a series, copied from the series at the occurrence's times,
  * with Google's occurrence id: changing or cancelling it makes Google store an exception.
@@ -96,12 +122,7 @@ export function occurrenceRowValues(
     title: master.title,
     description: master.description,
     location: master.location,
-    all_day: instance.allDay,
-    start_at: instance.startAt,
-    end_at: instance.endAt,
-    start_date: instance.startDate,
-    end_date: instance.endDate,
-    time_zone: master.time_zone,
+    ...occurrenceTimes(master, instance),
     recurrence: null,
     recurring_event_id: master.google_event_id,
     original_start_at: instance.originalStartAt,

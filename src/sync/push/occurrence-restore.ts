@@ -2,6 +2,7 @@ import type { Transaction, Updateable } from 'kysely';
 import type { Database, EventRow, EventsTable } from '../../db/schema.js';
 import { parseSnapshot } from '../../google/event-mapping.js';
 import { mapEventTimes } from '../../google/mapping/event-times.js';
+import { findSeriesMaster, occurrenceTimes } from './event-rows.js';
 import { plainOccurrence } from './write-targets.js';
 
 /** Whether the row is one occurrence of a series that the CRM cancelled. */
@@ -29,22 +30,8 @@ export async function occurrenceAsInGoogle(
       ),
     };
   }
-  const master = await trx
-    .selectFrom('events')
-    .selectAll()
-    .where('calendar_id', '=', row.calendar_id)
-    .where('google_event_id', '=', row.recurring_event_id as string)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
+  const master = await findSeriesMaster(trx, row);
   const instance = master === undefined ? undefined : plainOccurrence(master, row.google_event_id);
   if (master === undefined || instance === undefined) return undefined;
-  return {
-    status: master.status,
-    all_day: instance.allDay,
-    start_at: instance.startAt,
-    end_at: instance.endAt,
-    start_date: instance.startDate,
-    end_date: instance.endDate,
-    time_zone: master.time_zone,
-  };
+  return { status: master.status, ...occurrenceTimes(master, instance) };
 }

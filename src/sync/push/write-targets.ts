@@ -13,6 +13,7 @@ import { expandSeries, type Instance } from '../recurrence.js';
 import { addDays, dateStartInstant, parseTimeValue } from '../time.js';
 import type { EventsRepository } from '../events.repository.js';
 import { eventZone } from './event-fields.js';
+import { findSeriesMaster } from './event-rows.js';
 import { storedDefaultReminders } from './reminder-defaults.js';
 import './push.schema.js';
 
@@ -111,7 +112,7 @@ export class WriteTargets {
       const row = await this.findRow(owner, parsed.rowId);
       if (row === undefined) throw notFound(apiId);
       if (row.recurring_event_id === null) return { kind: 'event', row };
-      const master = await this.findMaster(row);
+      const master = await findSeriesMaster(this.db, row);
       if (master === undefined) return { kind: 'event', row };
       return { kind: 'occurrence', master, exception: row, instance: exceptionInstance(master, row) };
     }
@@ -136,23 +137,13 @@ export class WriteTargets {
   /** The API id of a stored row: its uuid, or `<series id>:<occurrence id>` for an occurrence row. */
   async itemIdOf(row: EventRow): Promise<string> {
     if (row.recurring_event_id === null) return row.id;
-    const master = await this.findMaster(row);
+    const master = await findSeriesMaster(this.db, row);
     return master === undefined ? row.id : instanceItemId(master.id, row.google_event_id);
   }
 
   private async findRow(owner: Owner, id: string): Promise<EventRow | undefined> {
     const row = await this.events.findById(owner, id);
     return row?.status === 'cancelled' ? undefined : row;
-  }
-
-  private async findMaster(row: EventRow): Promise<EventRow | undefined> {
-    return this.db
-      .selectFrom('events')
-      .selectAll()
-      .where('calendar_id', '=', row.calendar_id)
-      .where('google_event_id', '=', row.recurring_event_id as string)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
   }
 }
 

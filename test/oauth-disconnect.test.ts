@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/clock.js';
 import { tokenContext, type ConnectionRef } from '../src/connections/connection.types.js';
@@ -11,6 +10,7 @@ import {
   getStatus,
   rawConnectionRow,
 } from './support/oauth-flow.js';
+import { pullsIdle } from './support/sync-pull.js';
 
 let t: TestApp;
 const clock = new ManualClock();
@@ -42,30 +42,23 @@ async function disconnect(ref: ConnectionRef, query = '') {
   return res.json<Record<string, unknown>>();
 }
 
-/** What a sync would have stored: the primary calendar with a live push channel, and one event. */
+/**
+ * The synced copy a connection has once its initial sync is done: the primary calendar with its
+ * push channel (both stored by the sync), plus one event.
+ */
 async function seedSyncedCopy(ref: ConnectionRef & { email: string }): Promise<{ channelId: string }> {
-  const channelId = randomUUID();
-  const watch = await t.ctx.services.google.calendarFor(ref).events.watch({
-    calendarId: 'primary',
-    requestBody: {
-      id: channelId,
-      type: 'web_hook',
-      address: `${t.baseUrl}/webhooks/google/calendar`,
-      token: 't',
-    },
-  });
-  const { rows } = await t.ctx.database.executeSql<{ id: string }>(
-    `INSERT INTO calendars (tenant_id, user_id, connection_id, google_calendar_id, summary, is_primary, selected,
-       channel_id, channel_resource_id, channel_expires_at)
-     VALUES ($1, $2, $3, $4, $4, true, true, $5, $6, now() + interval '1 day') RETURNING id`,
-    [ref.tenantId, ref.userId, ref.id, ref.email, channelId, watch.data.resourceId],
+  await pullsIdle(t);
+  const { rows } = await t.ctx.database.executeSql<{ id: string; channel_id: string | null }>(
+    'SELECT id, channel_id FROM calendars WHERE connection_id = $1 AND google_calendar_id = $2',
+    [ref.id, ref.email],
   );
+  expect(rows[0]?.channel_id, 'the initial sync stored the primary calendar with a channel').toBeTruthy();
   await t.ctx.database.executeSql(
     `INSERT INTO events (tenant_id, user_id, calendar_id, google_event_id, title, start_at, end_at)
      VALUES ($1, $2, $3, 'evt00001', 'Demo', now(), now() + interval '1 hour')`,
     [ref.tenantId, ref.userId, rows[0]!.id],
   );
-  return { channelId };
+  return { channelId: rows[0]!.channel_id! };
 }
 
 async function channelAtGoogle(channelId: string) {

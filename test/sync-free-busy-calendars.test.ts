@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { googleAs } from './support/emulator-client.js';
 import type { TestApp } from './support/harness.js';
 import { authHeader } from './support/oauth-flow.js';
-import { connectAndSync, createGoogleUser, listCalendars, type CalendarJson } from './support/sync-pull.js';
+import {
+  connectAndSync,
+  createGoogleUser,
+  listCalendars,
+  refreshCalendars,
+  shareCalendar,
+  storedEventCount,
+  type CalendarJson,
+} from './support/sync-pull.js';
 import { useTestApp } from './support/use-test-app.js';
 
 const USER = 'free-busy-alice';
@@ -36,27 +44,10 @@ async function freeBusyCalendar(summary: string): Promise<CalendarJson> {
       end: { dateTime: '2031-08-04T10:00:00Z' },
     },
   });
-  await colleague.acl.insert({
-    calendarId: data.id!,
-    requestBody: { role: 'freeBusyReader', scope: { type: 'user', value: EMAIL } },
-  });
-  const refresh = await t.app.inject({
-    method: 'GET',
-    url: '/calendar/calendars?refresh=true',
-    headers: await authHeader(t, USER),
-  });
-  expect(refresh.statusCode, refresh.body).toBe(200);
-  const calendar = (await listCalendars(t, USER)).find((c) => c.google_calendar_id === data.id)!;
+  await shareCalendar(colleague, data.id!, EMAIL, 'freeBusyReader');
+  const calendar = (await refreshCalendars(t, USER)).find((c) => c.google_calendar_id === data.id)!;
   expect(calendar).toMatchObject({ summary, access_role: 'freeBusyReader', selected: false });
   return calendar;
-}
-
-async function storedEvents(calendarId: string): Promise<number> {
-  const { rows } = await t.ctx.database.executeSql<{ n: number }>(
-    'SELECT count(*)::int AS n FROM events WHERE calendar_id = $1',
-    [calendarId],
-  );
-  return rows[0]!.n;
 }
 
 describe('calendars shared as free/busy only', () => {
@@ -83,7 +74,7 @@ describe('calendars shared as free/busy only', () => {
       { trigger: 'schedule' },
     );
     expect(outcome).toMatchObject({ status: 'skipped', reason: 'calendar is shared as free/busy only' });
-    expect(await storedEvents(calendar.id)).toBe(0);
+    expect(await storedEventCount(t, calendar.id)).toBe(0);
     const after = (await listCalendars(t, USER)).find((c) => c.id === calendar.id)!;
     expect(after).toMatchObject({ last_sync_at: null, last_error: null });
   });

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { googleAs } from './support/emulator-client.js';
 import type { TestApp } from './support/harness.js';
 import { authHeader } from './support/oauth-flow.js';
-import { connectAndSync, createGoogleUser, listCalendars, pullsIdle } from './support/sync-pull.js';
+import {
+  connectAndSync,
+  createGoogleUser,
+  listCalendars,
+  pullsIdle,
+  refreshCalendars,
+  shareCalendar,
+  storedEventCount,
+} from './support/sync-pull.js';
 import { useTestApp } from './support/use-test-app.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -22,32 +30,8 @@ useTestApp({}, async (app) => {
   colleague = await googleAs(t, COLLEAGUE);
 });
 
-/** The colleague shares `calendarId` with Alice as `role` (a second share replaces the first). */
-async function share(calendarId: string, role: 'reader' | 'freeBusyReader'): Promise<void> {
-  await colleague.acl.insert({ calendarId, requestBody: { role, scope: { type: 'user', value: EMAIL } } });
-}
-
-/** The service reads Alice's calendar list from Google again; returns the calendars it answers. */
-async function refreshCalendarList(): Promise<Array<Record<string, unknown>>> {
-  const res = await t.app.inject({
-    method: 'GET',
-    url: '/calendar/calendars?refresh=true',
-    headers: await authHeader(t, USER),
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json<{ items: Array<Record<string, unknown>> }>().items;
-}
-
 async function storedCalendar(id: string) {
   return t.ctx.db.selectFrom('calendars').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-}
-
-async function storedEvents(calendarId: string): Promise<number> {
-  const { rows } = await t.ctx.database.executeSql<{ n: number }>(
-    'SELECT count(*)::int AS n FROM events WHERE calendar_id = $1',
-    [calendarId],
-  );
-  return rows[0]!.n;
 }
 
 describe('a selected calendar whose sharing becomes free/busy only', () => {
@@ -62,8 +46,8 @@ describe('a selected calendar whose sharing becomes free/busy only', () => {
         end: { dateTime: '2031-09-01T10:00:00Z' },
       },
     });
-    await share(googleCalendarId, 'reader');
-    await refreshCalendarList();
+    await shareCalendar(colleague, googleCalendarId, EMAIL, 'reader');
+    await refreshCalendars(t, USER);
     const calendar = (await listCalendars(t, USER)).find((c) => c.google_calendar_id === googleCalendarId)!;
     expect(await storedCalendar(calendar.id)).toMatchObject({ access_role: 'reader' });
     const select = await t.app.inject({
@@ -74,13 +58,13 @@ describe('a selected calendar whose sharing becomes free/busy only', () => {
     });
     expect(select.statusCode, select.body).toBe(200);
     await waitFor('the calendar to be pulled', async () =>
-      (await storedEvents(calendar.id)) > 0 ? true : undefined,
+      (await storedEventCount(t, calendar.id)) > 0 ? true : undefined,
     );
     expect((await storedCalendar(calendar.id)).channel_id).not.toBeNull();
     await pullsIdle(t);
 
-    await share(googleCalendarId, 'freeBusyReader');
-    const rows = await refreshCalendarList();
+    await shareCalendar(colleague, googleCalendarId, EMAIL, 'freeBusyReader');
+    const rows = await refreshCalendars(t, USER);
     expect(rows.find((row) => row.id === calendar.id)).toMatchObject({
       selected: false,
       access_role: 'freeBusyReader',
@@ -91,7 +75,7 @@ describe('a selected calendar whose sharing becomes free/busy only', () => {
       channel_id: null,
       sync_token: null,
     });
-    expect(await storedEvents(calendar.id)).toBe(0);
+    expect(await storedEventCount(t, calendar.id)).toBe(0);
     // The primary calendar is untouched.
     expect((await listCalendars(t, USER)).find((c) => c.primary)).toMatchObject({ selected: true });
 

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import type { TestApp } from './support/harness.js';
 import { useTestApp } from './support/use-test-app.js';
 import { authHeader, emulatorAdmin } from './support/oauth-flow.js';
-import { connectAndSync, listAllEvents, type CalendarJson, waitForEvents } from './support/sync-pull.js';
+import {
+  connectAndSync,
+  listAllEvents,
+  listCalendars,
+  refreshCalendars,
+  type CalendarJson,
+  waitForEvents,
+} from './support/sync-pull.js';
 import { googleAs } from './support/emulator-client.js';
 
 let t: TestApp;
@@ -12,13 +19,7 @@ const USER = 'pull-cals';
 const EMAIL = 'pull-cals@example.com';
 
 async function calendars(refresh = false): Promise<CalendarJson[]> {
-  const res = await t.app.inject({
-    method: 'GET',
-    url: `/calendar/calendars${refresh ? '?refresh=true' : ''}`,
-    headers: await authHeader(t, USER),
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json<{ items: CalendarJson[] }>().items;
+  return refresh ? refreshCalendars(t, USER) : listCalendars(t, USER);
 }
 
 async function select(id: string, selected: boolean) {

@@ -5,8 +5,14 @@ import { TOKEN_STORAGE_KEY } from '../src/http/routes/dev-sign-in.page.js';
 import { launchChromium, skip, waitForText } from './support/browser.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { googleAs } from './support/emulator-client.js';
-import { authHeader, connectCalendar, emulatorAdmin } from './support/oauth-flow.js';
-import { createGoogleUser, listCalendars, pullsIdle } from './support/sync-pull.js';
+import { connectCalendar, emulatorAdmin } from './support/oauth-flow.js';
+import {
+  createGoogleUser,
+  listCalendars,
+  pullsIdle,
+  refreshCalendars,
+  shareCalendar,
+} from './support/sync-pull.js';
 import { waitFor } from './support/wait-for.js';
 
 /** The calendars card: selection, sync status and errors in words, on a phone-width screen. */
@@ -22,10 +28,7 @@ describe.skipIf(skip)('calendars on the page, at phone width', () => {
   let colleagueCalendarId: string;
 
   const shareWithBob = async (role: 'reader' | 'freeBusyReader') => {
-    await colleague.acl.insert({
-      calendarId: colleagueCalendarId,
-      requestBody: { role, scope: { type: 'user', value: 'bob@example.com' } },
-    });
+    await shareCalendar(colleague, colleagueCalendarId, 'bob@example.com', role);
   };
 
   beforeAll(async () => {
@@ -89,12 +92,7 @@ describe.skipIf(skip)('calendars on the page, at phone width', () => {
     // The colleague now shares it as free/busy only, and the service has read the calendar list
     // again; the page has not looked since.
     await shareWithBob('freeBusyReader');
-    const refresh = await t.app.inject({
-      method: 'GET',
-      url: '/calendar/calendars?refresh=true',
-      headers: await authHeader(t, 'bob'),
-    });
-    expect(refresh.statusCode, refresh.body).toBe(200);
+    await refreshCalendars(t, 'bob');
     const stored = await t.ctx.db
       .selectFrom('calendars')
       .select('access_role')

@@ -1,4 +1,7 @@
+import type { calendar_v3 } from '@googleapis/calendar';
 import { expect } from 'vitest';
+import type { z } from 'zod';
+import type { calendarJson } from '../../src/http/routes/calendars.schema.js';
 import type { TestApp } from './harness.js';
 import { authHeader, connectCalendar, emulatorAdmin } from './oauth-flow.js';
 import { waitFor } from './wait-for.js';
@@ -43,16 +46,8 @@ export interface EventItemJson {
   updated_at: string;
 }
 
-export interface CalendarJson {
-  id: string;
-  google_calendar_id: string;
-  primary: boolean;
-  selected: boolean;
-  sync_status: string;
-  last_sync_at: string | null;
-  last_error: string | null;
-  push_channel_expires_at: string | null;
-}
+/** A calendar as `GET /calendar/calendars` answers it. */
+export type CalendarJson = z.output<typeof calendarJson>;
 
 /**
  * Waits until no pull is queued, retrying or running and no calendar is leased by a pull round,
@@ -92,6 +87,36 @@ export async function listCalendars(t: TestApp, userId: string, tenant?: string)
   });
   expect(res.statusCode, res.body).toBe(200);
   return res.json<{ items: CalendarJson[] }>().items;
+}
+
+/** The service reads the user's calendar list from Google again (`?refresh=true`); returns what it answers. */
+export async function refreshCalendars(t: TestApp, userId: string): Promise<CalendarJson[]> {
+  const res = await t.app.inject({
+    method: 'GET',
+    url: '/calendar/calendars?refresh=true',
+    headers: await authHeader(t, userId),
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<{ items: CalendarJson[] }>().items;
+}
+
+/** The owner of `calendarId` shares it with `email` as `role` (a second share replaces the first). */
+export async function shareCalendar(
+  owner: calendar_v3.Calendar,
+  calendarId: string,
+  email: string,
+  role: 'reader' | 'writer' | 'freeBusyReader',
+): Promise<void> {
+  await owner.acl.insert({ calendarId, requestBody: { role, scope: { type: 'user', value: email } } });
+}
+
+/** How many event rows the CRM stores for one of its calendars. */
+export async function storedEventCount(t: TestApp, calendarId: string): Promise<number> {
+  const { rows } = await t.ctx.database.executeSql<{ n: number }>(
+    'SELECT count(*)::int AS n FROM events WHERE calendar_id = $1',
+    [calendarId],
+  );
+  return rows[0]!.n;
 }
 
 /** Connects `userId` to the Google account `email` and waits for the initial pull of the primary calendar. */

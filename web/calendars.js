@@ -1,4 +1,5 @@
 import { api } from './api.js';
+import { createRefreshLoop } from './refresh-loop.js';
 import { formatInstant } from './time.js';
 
 /**
@@ -82,13 +83,7 @@ function updateRow(item, calendar) {
  * reloads now. `onError` receives ApiErrors (401 signs out); other failures show in the card.
  */
 export function createCalendarsCard({ onError, onSynced }) {
-  const section = $('calendars-section');
   const list = $('calendars-list');
-  let active = false;
-  let timer;
-  let running = false;
-  /** A refresh asked for while one runs: done right after it (true when it reads Google's list). */
-  let queued = null;
 
   /** Whether the error shown is a failed load (cleared by the next good one; action errors stay). */
   let loadErrorShown = false;
@@ -124,34 +119,28 @@ export function createCalendarsCard({ onError, onSynced }) {
     showError(`${what}: ${error.message}`, fromLoad);
   }
 
-  async function refresh({ fromGoogle = false } = {}) {
-    if (!active) return;
-    if (running) {
-      queued = queued === true || fromGoogle;
-      return;
-    }
-    running = true;
-    window.clearTimeout(timer);
-    let syncing = false;
+  /** Loads the calendars (`fromGoogle`: after reading Google's list again); true while one syncs. */
+  async function load({ fromGoogle = false }) {
     try {
       const { items } = await api(`/calendar/calendars${fromGoogle ? '?refresh=true' : ''}`);
-      syncing = items.some((calendar) => calendar.selected && calendar.sync_status === 'syncing');
       render(items);
       if (loadErrorShown) showError('');
+      return items.some((calendar) => calendar.selected && calendar.sync_status === 'syncing');
     } catch (error) {
       if (fromGoogle) failed('The calendar list could not be read from Google', error);
       else failed('The calendars could not be loaded', error, true);
-    } finally {
-      running = false;
+      return false;
     }
-    if (active && queued !== null) {
-      const again = { fromGoogle: queued };
-      queued = null;
-      await refresh(again);
-      return;
-    }
-    if (active) timer = window.setTimeout(() => void refresh(), syncing ? SYNCING_REFRESH_MS : REFRESH_MS);
   }
+
+  const loop = createRefreshLoop({
+    section: $('calendars-section'),
+    load,
+    intervalMs: REFRESH_MS,
+    busyIntervalMs: SYNCING_REFRESH_MS,
+    merge: (a, b) => ({ fromGoogle: Boolean(a.fromGoogle || b.fromGoogle) }),
+  });
+  const refresh = loop.refresh;
 
   async function toggle(id, checkbox) {
     const selected = checkbox.checked;
@@ -209,13 +198,5 @@ export function createCalendarsCard({ onError, onSynced }) {
     void refresh({ fromGoogle: true });
   });
 
-  function setActive(value) {
-    section.hidden = !value;
-    if (value === active) return;
-    active = value;
-    window.clearTimeout(timer);
-    if (active) void refresh();
-  }
-
-  return { refresh, setActive };
+  return loop;
 }

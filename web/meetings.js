@@ -1,5 +1,6 @@
 import { api } from './api.js';
 import { createRecordNames } from './crm-records.js';
+import { createRefreshLoop } from './refresh-loop.js';
 import { browserTimeZone, describeWhen, localDate } from './time.js';
 
 /**
@@ -125,28 +126,15 @@ async function loadUpcoming() {
  * connected), `refresh()` reloads now (after an action). `onError` receives ApiErrors.
  */
 export function createMeetingsList({ onError }) {
-  let active = false;
-  let timer;
-  let running = false;
-  let again = false;
-
   const section = $('meetings-section');
   const recordName = createRecordNames();
   let failed = new Set();
 
-  async function refresh() {
-    if (!active) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    window.clearTimeout(timer);
+  /** Loads the upcoming meetings; true while a change is still on its way to Google. */
+  async function load() {
     section.setAttribute('aria-busy', 'true');
-    let pending = false;
     try {
       const events = await loadUpcoming();
-      pending = events.some((event) => event.sync_state === 'pending');
       const nowFailed = new Set(events.filter((e) => e.sync_state === 'failed').map((e) => e.id));
       const newFailures = new Set([...nowFailed].filter((id) => !failed.has(id)));
       failed = nowFailed;
@@ -155,30 +143,21 @@ export function createMeetingsList({ onError }) {
       );
       $('meetings-empty').hidden = events.length > 0;
       $('meetings-error').hidden = true;
+      return events.some((event) => event.sync_state === 'pending');
     } catch (error) {
       $('meetings-error').textContent = `The meetings could not be loaded: ${error.message}`;
       $('meetings-error').hidden = false;
       if (error.status === 401) onError(error);
+      return false;
     } finally {
       section.setAttribute('aria-busy', 'false');
-      running = false;
     }
-    if (!active) return;
-    if (again) {
-      again = false;
-      void refresh();
-      return;
-    }
-    timer = window.setTimeout(() => void refresh(), pending ? PENDING_REFRESH_MS : REFRESH_MS);
   }
 
-  function setActive(value) {
-    section.hidden = !value;
-    if (value === active) return;
-    active = value;
-    window.clearTimeout(timer);
-    if (active) void refresh();
-  }
-
-  return { refresh, setActive };
+  return createRefreshLoop({
+    section,
+    load,
+    intervalMs: REFRESH_MS,
+    busyIntervalMs: PENDING_REFRESH_MS,
+  });
 }

@@ -1,8 +1,7 @@
 import type { calendar_v3 } from '@googleapis/calendar';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOKEN_STORAGE_KEY } from '../src/http/routes/dev-sign-in.page.js';
-import { launchChromium, skip, waitForText } from './support/browser.js';
+import { launchChromium, openSignedIn, skip, waitForText } from './support/browser.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { googleAs } from './support/emulator-client.js';
 import { connectCalendar, emulatorAdmin } from './support/oauth-flow.js';
@@ -57,12 +56,7 @@ describe.skipIf(skip)('calendars on the page, at phone width', () => {
     phone.on('pageerror', (error) => pageErrors.push(error.message));
     // Timers run only when the test says so: the card refreshes exactly when the test expects.
     await phone.clock.install();
-    await phone.goto(`${t.baseUrl}/`);
-    await phone.evaluate(([key, value]) => localStorage.setItem(key, value), [
-      TOKEN_STORAGE_KEY,
-      await t.tokenFor('bob'),
-    ] as const);
-    await phone.reload();
+    await openSignedIn(phone, t.baseUrl, await t.tokenFor('bob'));
     await waitForText(phone, '#connection-text', /^Connected as bob@example\.com since /);
     await phone.clock.pauseAt(Date.now() + 1_000);
   });

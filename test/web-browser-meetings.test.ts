@@ -1,7 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOKEN_STORAGE_KEY } from '../src/http/routes/dev-sign-in.page.js';
-import { launchChromium, meeting, pageToken, skip, waitForText } from './support/browser.js';
+import { launchChromium, openSignedIn, meeting, pageToken, skip, waitForText } from './support/browser.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { googleAs } from './support/emulator-client.js';
 import { emulatorAdmin } from './support/oauth-flow.js';
@@ -26,12 +25,7 @@ describe.skipIf(skip)('meetings and reminders on the page', () => {
     });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${t.baseUrl}/`);
-    await page.evaluate(([key, value]) => localStorage.setItem(key, value), [
-      TOKEN_STORAGE_KEY,
-      token,
-    ] as const);
-    await page.reload();
+    await openSignedIn(page, t.baseUrl, token);
     await page.getByRole('button', { name: 'Connect Google Calendar' }).click();
     await waitForText(page, '#connection-text', /^Connected as bob@example\.com since /);
   });

@@ -20,15 +20,17 @@ function describeRecord(record) {
 }
 
 /**
- * Wires the picker once. `showError(message)` shows an API failure next to the form. Answers
- * `{ selection() }` ({ type, id } or null, with `missing: true` when a type is chosen without a
- * record) and `reset()`.
+ * Wires a picker once: the elements `<prefix>-entity-type`, `-entity-pick`, `-entity-search`,
+ * `-entity-id` and `-entity-status` (the schedule form's, or the link dialog's).
+ * `showError(message)` shows an API failure next to it. Answers `{ selection() }` ({ type, id } or
+ * null, with `missing: true` when a type is chosen without a record), `choose(type)` and `reset()`.
  */
-export function setUpRecordPicker({ showError }) {
-  const typeSelect = $('schedule-entity-type');
-  const search = $('schedule-entity-search');
-  const recordSelect = $('schedule-entity-id');
-  const status = $('schedule-entity-status');
+export function setUpRecordPicker({ prefix = 'schedule', showError }) {
+  const typeSelect = $(`${prefix}-entity-type`);
+  const pick = $(`${prefix}-entity-pick`);
+  const search = $(`${prefix}-entity-search`);
+  const recordSelect = $(`${prefix}-entity-id`);
+  const status = $(`${prefix}-entity-status`);
   let timer;
   let latest = 0;
 
@@ -56,13 +58,15 @@ export function setUpRecordPicker({ showError }) {
     }
   }
 
-  typeSelect.addEventListener('change', () => {
-    $('schedule-entity-pick').hidden = typeSelect.value === '';
+  function typeChosen() {
+    pick.hidden = typeSelect.value === '';
     recordSelect.replaceChildren();
     search.value = '';
     status.textContent = '';
     void load();
-  });
+  }
+
+  typeSelect.addEventListener('change', typeChosen);
   search.addEventListener('input', () => {
     window.clearTimeout(timer);
     timer = window.setTimeout(() => void load(), SEARCH_DELAY_MS);
@@ -75,10 +79,16 @@ export function setUpRecordPicker({ showError }) {
       const id = recordSelect.value;
       return id === '' ? { type, id: null, missing: true } : { type, id, missing: false };
     },
+    /** Chooses a record type and lists its first records. */
+    choose(type) {
+      window.clearTimeout(timer);
+      typeSelect.value = type;
+      typeChosen();
+    },
     reset() {
       window.clearTimeout(timer);
       latest += 1;
-      $('schedule-entity-pick').hidden = true;
+      pick.hidden = true;
       recordSelect.replaceChildren();
       status.textContent = '';
     },

@@ -1,5 +1,6 @@
 import { api } from './api.js';
 import { createRecordNames } from './crm-records.js';
+import { setUpLinkDialog } from './link-dialog.js';
 import { createRefreshLoop } from './refresh-loop.js';
 import { browserTimeZone, describeWhen, localDate } from './time.js';
 
@@ -64,24 +65,45 @@ function renderAttendees(attendees) {
 const RECORD_TYPES = { contact: 'contact', company: 'company', deal: 'deal' };
 const LINK_SOURCES = { crm: 'linked in the CRM', attendee: 'a contact among the attendees' };
 
-/** The CRM record a meeting is linked to, and why, in words; the name is filled in once read. */
-function renderRecordLink(event, recordName) {
+/**
+ * The CRM record a meeting is linked to, and why, in words (the name is filled in once read), or
+ * that it is not linked; with a button that opens the link dialog, except on cancelled meetings.
+ */
+function renderRecordLink(event, recordName, onLink) {
   const paragraph = element('p', 'meeting-record');
   paragraph.dataset.entitySource = event.entity_source || '';
-  const kind = RECORD_TYPES[event.entity_type] || event.entity_type;
-  const why = LINK_SOURCES[event.entity_source];
-  const say = (name) => {
-    const record = name ? `${kind} “${name}”` : `a ${kind}`;
-    paragraph.textContent = `CRM record: ${record}${why ? ` (${why})` : ''}`;
-  };
-  say(null);
-  recordName(event.entity_type, event.entity_id).then(say, (error) => {
-    paragraph.textContent = `CRM record: a ${kind} that could not be read (${error.message})`;
-  });
+  const text = element('span');
+  paragraph.append(text);
+  const linked = Boolean(event.entity_type && event.entity_id);
+  if (linked) {
+    const kind = RECORD_TYPES[event.entity_type] || event.entity_type;
+    const why = LINK_SOURCES[event.entity_source];
+    const say = (name) => {
+      const record = name ? `${kind} “${name}”` : `a ${kind}`;
+      text.textContent = `CRM record: ${record}${why ? ` (${why})` : ''}`;
+    };
+    say(null);
+    recordName(event.entity_type, event.entity_id).then(say, (error) => {
+      text.textContent = `CRM record: a ${kind} that could not be read (${error.message})`;
+    });
+  } else {
+    text.textContent =
+      event.entity_source === 'none' ? 'CRM record: none (unlinked in the CRM)' : 'CRM record: none';
+  }
+  if (event.status !== 'cancelled') {
+    const button = element('button', 'secondary', linked ? 'Change…' : 'Link…');
+    button.type = 'button';
+    button.setAttribute(
+      'aria-label',
+      `${linked ? 'Change the CRM record of' : 'Link to a CRM record:'} ${event.title || '(No title)'}`,
+    );
+    button.addEventListener('click', () => onLink(event));
+    paragraph.append(button);
+  }
   return paragraph;
 }
 
-function renderEvent(event, recordName, newFailures) {
+function renderEvent(event, recordName, newFailures, onLink) {
   const item = element('li', 'meeting');
   item.dataset.eventId = event.id;
   const head = element('div', 'meeting-head');
@@ -94,7 +116,7 @@ function renderEvent(event, recordName, newFailures) {
   head.append(title, sync);
   item.append(head, element('p', 'meeting-when', describeWhen(event)));
   if (event.location) item.append(element('p', 'meeting-location', event.location));
-  if (event.entity_type && event.entity_id) item.append(renderRecordLink(event, recordName));
+  item.append(renderRecordLink(event, recordName, onLink));
   if (event.attendees.length > 0) item.append(renderAttendees(event.attendees));
   const links = element('p', 'meeting-links');
   if (event.meet_link) links.append(link(event.meet_link, 'Join with Google Meet'));
@@ -129,6 +151,14 @@ export function createMeetingsList({ onError }) {
   const section = $('meetings-section');
   const recordName = createRecordNames();
   let failed = new Set();
+  const linkDialog = setUpLinkDialog({
+    recordName,
+    onError,
+    onChanged: (message) => {
+      $('meetings-status').textContent = message;
+      void loop.refresh();
+    },
+  });
 
   /** Loads the upcoming meetings; true while a change is still on its way to Google. */
   async function load() {
@@ -139,7 +169,7 @@ export function createMeetingsList({ onError }) {
       const newFailures = new Set([...nowFailed].filter((id) => !failed.has(id)));
       failed = nowFailed;
       $('meetings-list').replaceChildren(
-        ...events.map((event) => renderEvent(event, recordName, newFailures)),
+        ...events.map((event) => renderEvent(event, recordName, newFailures, linkDialog.open)),
       );
       $('meetings-empty').hidden = events.length > 0;
       $('meetings-error').hidden = true;
@@ -154,10 +184,11 @@ export function createMeetingsList({ onError }) {
     }
   }
 
-  return createRefreshLoop({
+  const loop = createRefreshLoop({
     section,
     load,
     intervalMs: REFRESH_MS,
     busyIntervalMs: PENDING_REFRESH_MS,
   });
+  return loop;
 }

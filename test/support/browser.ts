@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { TOKEN_STORAGE_KEY } from '../../src/http/routes/dev-sign-in.page.js';
 import { signTestToken } from './harness.js';
 
 /** What the browser tests of the page share: Chromium from Debian, a page token, text waits. */
@@ -58,3 +59,13 @@ export const meeting = (page: Page, title: string) =>
   page
     .locator('#meetings-list > li')
     .filter({ has: page.getByRole('heading', { name: title, exact: true }) });
+
+/** Opens the page signed in with `token`, stored where the page keeps it. */
+export async function openSignedIn(page: Page, baseUrl: string, token: string): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.evaluate(([key, value]) => localStorage.setItem(key, value), [
+    TOKEN_STORAGE_KEY,
+    token,
+  ] as const);
+  await page.reload();
+}

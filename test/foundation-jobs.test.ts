@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobInfo } from '../src/jobs/definition.js';
+import { JobQueue } from '../src/jobs/queue.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import './support/test-jobs.js';
 
@@ -137,6 +138,38 @@ describe('pg-boss on the service database', () => {
     expect(rows[0]!.data).toEqual({ tick: 'every-minute' });
     await t.ctx.queue.unschedule('test.cron');
     expect((await t.ctx.queue.schedules()).some((s) => s.name === 'test.cron')).toBe(false);
+  });
+
+  it('starts a job sent to a seldom-polled queue at once, when sent from the same process', async () => {
+    const seen: { value: string; at: number }[] = [];
+    await t.ctx.queue.ensureQueue('test.seldom');
+    await t.ctx.queue.work(
+      'test.seldom',
+      async (data) => {
+        seen.push({ value: data.value, at: Date.now() });
+      },
+      { pollingIntervalSeconds: 60, batchSize: 5 },
+    );
+    // The worker's first poll finds nothing; its next one is a minute away.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Another process's queue on the same database: its send does not reach this worker.
+    const other = new JobQueue(t.ctx.database, t.ctx.logger, t.ctx.metrics, {
+      maintenance: false,
+      schedules: false,
+    });
+    await other.start();
+    try {
+      await other.send('test.seldom', { value: 'from-elsewhere' });
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(seen).toEqual([]);
+    } finally {
+      await other.stop();
+    }
+    const sentAt = Date.now();
+    await t.ctx.queue.send('test.seldom', { value: 'from-here' });
+    await waitFor(() => (seen.length === 2 ? true : undefined), 5_000);
+    expect(seen.map((s) => s.value).sort()).toEqual(['from-elsewhere', 'from-here']);
+    expect(Math.max(...seen.map((s) => s.at)) - sentAt).toBeLessThan(2_000);
   });
 
   it('lets a running job finish on graceful shutdown', async () => {

@@ -45,6 +45,12 @@ export interface JobDefinition<K extends JobName> {
    * behind it; a long-running kind is worked by `concurrency` independent pollers of one job each.
    */
   longRunning?: boolean;
+  /**
+   * Seconds between polls of the queue while it is idle (default: the queue's setting, 0.5 s).
+   * Scheduled maintenance polls seldom (MAINTENANCE_POLLING_SECONDS): its cron jobs start up to
+   * that much later, which costs nothing, while each idle poll is a query on the database.
+   */
+  pollingIntervalSeconds?: number;
   /** Returns the schedule, or undefined for jobs that are only sent. */
   schedule?: (config: Config) => JobSchedule<K> | undefined;
   handle(ctx: AppContext, data: JobPayloads[K], job: JobInfo): Promise<void>;
@@ -57,3 +63,6 @@ export type AnyJobDefinition = { [K in JobName]: JobDefinition<K> }[JobName];
 export function defineJob<K extends JobName>(definition: JobDefinition<K>): JobDefinition<K> {
   return definition;
 }
+
+/** Idle polling of queues whose jobs only come from cron schedules (see `pollingIntervalSeconds`). */
+export const MAINTENANCE_POLLING_SECONDS = 15;

@@ -44,6 +44,8 @@ export class JobQueue {
   readonly #queues = new Set<string>();
   /** Ids of the workers this process runs, per queue (for wake()). */
   readonly #workers = new Map<string, string[]>();
+  /** Queues this process polls less often than the default: a job sent here wakes their workers. */
+  readonly #slowQueues = new Set<string>();
   #started = false;
   #stopping = false;
 
@@ -101,8 +103,13 @@ export class JobQueue {
   ): Promise<string | null> {
     this.#assertStarted();
     const { trx, ...sendOptions } = options;
-    const db = trx === undefined ? undefined : transactionExecutor(trx);
-    return this.#boss.send(name, data, db === undefined ? sendOptions : { ...sendOptions, db });
+    if (trx !== undefined) {
+      return this.#boss.send(name, data, { ...sendOptions, db: transactionExecutor(trx) });
+    }
+    const id = await this.#boss.send(name, data, sendOptions);
+    // Committed already: a seldom-polled queue's own workers need not wait for their next poll.
+    if (id !== null && this.#slowQueues.has(name)) this.wake(name);
+    return id;
   }
 
   /** Runs `handler` for jobs of `name` in this process until stop(). */
@@ -131,6 +138,7 @@ export class JobQueue {
       }
     });
     this.#workers.set(name, [...(this.#workers.get(name) ?? []), workerId]);
+    if (workOptions.pollingIntervalSeconds > DEFAULT_POLLING_INTERVAL_SECONDS) this.#slowQueues.add(name);
     return workerId;
   }
 

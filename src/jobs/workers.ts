@@ -19,12 +19,16 @@ export async function startWorkers(
 async function startWorker<K extends JobName>(ctx: AppContext, definition: JobDefinition<K>): Promise<void> {
   const concurrency = definition.concurrency ?? ctx.config.workerConcurrency;
   const handler = (data: JobPayloads[K], job: JobInfo) => definition.handle(ctx, data, job);
+  const polling =
+    definition.pollingIntervalSeconds === undefined
+      ? {}
+      : { pollingIntervalSeconds: definition.pollingIntervalSeconds };
   if (definition.longRunning !== true) {
-    await ctx.queue.work(definition.name, handler, { batchSize: concurrency });
+    await ctx.queue.work(definition.name, handler, { batchSize: concurrency, ...polling });
     return;
   }
   for (let poller = 0; poller < concurrency; poller += 1) {
-    await ctx.queue.work(definition.name, handler, { batchSize: 1 });
+    await ctx.queue.work(definition.name, handler, { batchSize: 1, ...polling });
   }
 }
 

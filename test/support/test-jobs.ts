@@ -14,6 +14,8 @@ declare module '../../src/jobs/job-map.js' {
     'test.singleton': { key: string };
     /** Test: blocks until released (long-running job workers). */
     'test.long': { key: string };
+    /** Test: worked by a seldom-polling worker. */
+    'test.seldom': { value: string };
     /** Test: fired by a cron schedule. */
     'test.cron': { tick: string };
   }

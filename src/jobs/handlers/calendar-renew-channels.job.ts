@@ -1,4 +1,4 @@
-import { defineJob } from '../definition.js';
+import { defineJob, MAINTENANCE_POLLING_SECONDS } from '../definition.js';
 
 /**
  * Every 30 minutes: renews push channels that expire within a day (the new channel is opened and
@@ -8,6 +8,7 @@ import { defineJob } from '../definition.js';
 export const calendarRenewChannelsJob = defineJob({
   name: 'calendar.renew-channels',
   queue: { retryLimit: 2, retryDelay: 60, expireInSeconds: 900, policy: 'singleton' },
+  pollingIntervalSeconds: MAINTENANCE_POLLING_SECONDS,
   schedule: () => ({ cron: '*/30 * * * *', data: { reason: 'schedule' } }),
   async handle(ctx) {
     const summary = await ctx.services.channels.renewExpiring();

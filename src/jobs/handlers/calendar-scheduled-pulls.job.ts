@@ -1,7 +1,7 @@
 import type { Config } from '../../config.js';
 import type { CalendarRow } from '../../db/schema.js';
 import { enqueuePull } from '../../sync/pull/enqueue-pull.js';
-import { defineJob } from '../definition.js';
+import { defineJob, MAINTENANCE_POLLING_SECONDS } from '../definition.js';
 
 const PAGE = 500;
 
@@ -25,6 +25,7 @@ export function cronEvery(minutes: number): string {
 export const calendarScheduledPullsJob = defineJob({
   name: 'calendar.scheduled-pulls',
   queue: { retryLimit: 2, retryDelay: 30, expireInSeconds: 600, policy: 'singleton' },
+  pollingIntervalSeconds: MAINTENANCE_POLLING_SECONDS,
   schedule: (config: Config) => ({
     cron: cronEvery(config.syncIntervalMinutes),
     data: { reason: 'schedule' },

@@ -1,4 +1,4 @@
-import { defineJob } from '../definition.js';
+import { defineJob, MAINTENANCE_POLLING_SECONDS } from '../definition.js';
 
 /** After a reconnect: pushes every CRM change of the connection that waited for it. */
 export const eventPushResumeJob = defineJob({
@@ -13,6 +13,7 @@ export const eventPushResumeJob = defineJob({
 export const eventPushSweepJob = defineJob({
   name: 'event.push-sweep',
   queue: { retryLimit: 2, retryDelay: 30, expireInSeconds: 300, policy: 'singleton' },
+  pollingIntervalSeconds: MAINTENANCE_POLLING_SECONDS,
   schedule: () => ({ cron: '*/5 * * * *', data: { olderThanSeconds: 120 } }),
   async handle(ctx, data) {
     await ctx.services.pushRecovery.sweep(data.olderThanSeconds);

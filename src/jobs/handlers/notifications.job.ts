@@ -1,4 +1,4 @@
-import { defineJob } from '../definition.js';
+import { defineJob, MAINTENANCE_POLLING_SECONDS } from '../definition.js';
 
 /** Seconds between reminder checks within a minute (cron itself has minute granularity). */
 export const REMINDER_FOLLOW_UP_SECONDS = 10;
@@ -33,6 +33,7 @@ export const notificationsFireJob = defineJob({
 export const notificationsRefreshJob = defineJob({
   name: 'notifications.refresh',
   queue: { retryLimit: 2, retryDelay: 60, expireInSeconds: 900, policy: 'singleton' },
+  pollingIntervalSeconds: MAINTENANCE_POLLING_SECONDS,
   schedule: () => ({ cron: '7 * * * *', data: { reason: 'schedule' } }),
   async handle(ctx) {
     const { notifications, streamTickets } = ctx.services;

@@ -1,4 +1,4 @@
-import { defineJob } from '../definition.js';
+import { defineJob, MAINTENANCE_POLLING_SECONDS } from '../definition.js';
 
 /**
  * OAuth `state` rows are single-use and expire after 10 minutes; once expired they only take space.
@@ -7,6 +7,7 @@ import { defineJob } from '../definition.js';
 export const purgeOAuthStatesJob = defineJob({
   name: 'maintenance.purge-oauth-states',
   queue: { retryLimit: 3, retryDelay: 60, retryBackoff: true, expireInSeconds: 300, policy: 'singleton' },
+  pollingIntervalSeconds: MAINTENANCE_POLLING_SECONDS,
   schedule: () => ({ cron: '17 * * * *', data: { olderThanHours: 24 } }),
   async handle(ctx, data) {
     const cutoff = new Date(ctx.clock.now().getTime() - data.olderThanHours * 3_600_000);

@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const BENCHMARKS: Record<string, string> = {
+  'idle-cost':
+    'an idle service: job-queue statements/s and CPU, fast polling everywhere vs the service polling',
   'emulator-sync': 'the emulator alone: full sync of 100,000 events, incremental cost big vs small',
   'pull-sync': 'Google -> CRM: full sync 10k/100k on PGlite and PostgreSQL, push-channel propagation',
   'push-sync': 'CRM -> Google: latency, outbox throughput and Google calls per create, inline baseline',

@@ -14,6 +14,7 @@ import { loadConfig } from '../src/config.js';
 import type { ConnectionRef } from '../src/connections/connection.types.js';
 import { registerEmulatorClient } from '../src/embedded-emulator.js';
 import { buildServer } from '../src/http/server.js';
+import type { AnyJobDefinition } from '../src/jobs/definition.js';
 import { startWorkers } from '../src/jobs/workers.js';
 import { calendarAs, callEmulatorAdmin } from '../test/support/emulator-client.js';
 import { freePort, serviceEnv, signTestToken } from '../test/support/harness.js';
@@ -65,7 +66,14 @@ export async function startBenchApp(
   emulator: RunningEmulator,
   store: Store,
   postgresUrl: string,
-  options: { serve: boolean; env?: Record<string, string> },
+  options: {
+    serve: boolean;
+    env?: Record<string, string>;
+    /** The jobs the workers run (default: all of the service's). */
+    definitions?: readonly AnyJobDefinition[];
+    /** Run the cron timekeeper too, as `serve` does (default false). */
+    schedules?: boolean;
+  },
 ): Promise<BenchApp> {
   const database = store === 'postgres' ? await createTestDatabase(postgresUrl) : undefined;
   const port = await freePort();
@@ -75,10 +83,12 @@ export async function startBenchApp(
     ...options.env,
   });
   await registerEmulatorClient(emulator.url, config.google);
-  const ctx = await createApp(config, { jobs: { maintenance: options.serve, schedules: false } });
+  const ctx = await createApp(config, {
+    jobs: { maintenance: options.serve, schedules: options.schedules ?? false },
+  });
   const app = await buildServer(ctx);
   if (options.serve) {
-    await startWorkers(ctx);
+    await startWorkers(ctx, options.definitions);
     await app.listen({ host: '127.0.0.1', port });
   }
   return {

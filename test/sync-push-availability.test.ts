@@ -15,11 +15,14 @@ type Availability = {
 let t: TestApp;
 let alice: PushUser;
 let guest: string;
+/** A Google user of another domain who shares nothing with Alice: Google hides their free/busy. */
+let outsider: string;
 
 beforeAll(async () => {
   t = await startTestApp();
   alice = await connectedUser(t, 'alice', { timeZone: 'Europe/Berlin' });
   guest = await googleUser(t, 'guest');
+  outsider = await googleUser(t, 'outsider');
   // Alice is busy 10:00-11:00 Berlin (09:00 UTC) on 2031-06-02; the guest 13:00-14:30 Berlin.
   expectOk(
     await api(t, alice, 'POST', '/calendar/events?wait=true', {
@@ -39,6 +42,23 @@ beforeAll(async () => {
       end: { dateTime: '2031-06-02T12:30:00Z' },
     },
   });
+  // The guest (another domain) lets Alice see their free/busy; the outsider does not.
+  await (
+    await googleAs(t, guest)
+  ).acl.insert({
+    calendarId: 'primary',
+    requestBody: { role: 'freeBusyReader', scope: { type: 'user', value: alice.email } },
+  });
+  await (
+    await googleAs(t, outsider)
+  ).events.insert({
+    calendarId: 'primary',
+    requestBody: {
+      summary: 'Outsider busy',
+      start: { dateTime: '2031-06-02T07:00:00Z' },
+      end: { dateTime: '2031-06-02T15:00:00Z' },
+    },
+  });
 });
 afterAll(async () => {
   await t?.close();
@@ -47,7 +67,7 @@ afterAll(async () => {
 describe('POST /calendar/availability', () => {
   it("finds slots free for the user and the guests, in the user's zone and working hours", async () => {
     const res = await api<Availability>(t, alice, 'POST', '/calendar/availability', {
-      attendees: [guest, 'stranger@nowhere.test'],
+      attendees: [guest, outsider, 'stranger@nowhere.test'],
       start: '2031-06-02T08:00:00',
       end: '2031-06-02T18:00:00',
       duration_minutes: 60,
@@ -55,7 +75,11 @@ describe('POST /calendar/availability', () => {
     });
     const body = expectOk(res, 200);
     expect(body.time_zone).toBe('Europe/Berlin');
-    expect(body.unknown).toEqual([{ id: 'stranger@nowhere.test', reason: 'notFound' }]);
+    // Calendars Google does not show (not shared, or no such account) are reported, not counted busy.
+    expect(body.unknown).toEqual([
+      { id: outsider, reason: 'notFound' },
+      { id: 'stranger@nowhere.test', reason: 'notFound' },
+    ]);
     expect(body.calendars.find((c) => c.id === guest)?.busy).toEqual([
       { start: '2031-06-02T11:00:00.000Z', end: '2031-06-02T12:30:00.000Z' },
     ]);

@@ -82,6 +82,45 @@ describe('freeBusy.query', () => {
     expect(entry.errors).toEqual([{ domain: 'global', reason: 'notFound' }]);
   });
 
+  it('shows other people only what they may see: same-domain primaries, else a share', async () => {
+    const busyAt = timedEvent('2031-06-05T09:00:00Z', 60, { summary: 'elsewhere' });
+    const colleague = await emu.newUser(); // same domain as the user (example.com)
+    await colleague.cal.events.insert({ calendarId: 'primary', requestBody: busyAt });
+    const { data: side } = await colleague.cal.calendars.insert({ requestBody: { summary: 'Side' } });
+    await colleague.cal.events.insert({ calendarId: side.id!, requestBody: busyAt });
+    const outsider = await emu.connect(await emu.createUser(`outsider-${Date.now()}@other.test`));
+    await outsider.cal.events.insert({ calendarId: 'primary', requestBody: busyAt });
+    const consumerA = await emu.connect(await emu.createUser(`a-${Date.now()}@gmail.com`));
+    const consumerB = await emu.connect(await emu.createUser(`b-${Date.now()}@gmail.com`));
+    await consumerB.cal.events.insert({ calendarId: 'primary', requestBody: busyAt });
+
+    const query = async (as: Connected, ids: string[]) =>
+      (await as.cal.freebusy.query({ requestBody: { ...WINDOW, items: ids.map((id) => ({ id })) } })).data
+        .calendars!;
+    const hidden = { busy: [], errors: [{ domain: 'global', reason: 'notFound' }] };
+    const busy = { busy: [{ start: '2031-06-05T09:00:00Z', end: '2031-06-05T10:00:00Z' }] };
+
+    const seen = await query(user, [colleague.email, side.id!, outsider.email]);
+    expect(seen[colleague.email]).toEqual(busy);
+    expect(seen[side.id!]).toEqual(hidden);
+    expect(seen[outsider.email]).toEqual(hidden);
+    // Consumer accounts share nothing with their "domain".
+    expect((await query(consumerA, [consumerB.email]))[consumerB.email]).toEqual(hidden);
+
+    // A share, free/busy only, is enough.
+    await outsider.cal.acl.insert({
+      calendarId: 'primary',
+      requestBody: { role: 'freeBusyReader', scope: { type: 'user', value: user.email } },
+    });
+    await colleague.cal.acl.insert({
+      calendarId: side.id!,
+      requestBody: { role: 'freeBusyReader', scope: { type: 'user', value: user.email } },
+    });
+    const shared = await query(user, [side.id!, outsider.email]);
+    expect(shared[side.id!]).toEqual(busy);
+    expect(shared[outsider.email]).toEqual(busy);
+  });
+
   it('rejects an empty time range with 400 timeRangeEmpty', async () => {
     await expectGoogleError(
       user.cal.freebusy.query({

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { googleErrors } from '../errors.js';
+import { roleOf } from './calendar-access.js';
 import type { CalendarRecord, EmulatorState } from '../state/emulator-state.js';
 import type { StoredEvent, UserRecord } from '../state/types.js';
 import { formatDateTime, isValidTimeZone, parseDateTime } from '../time.js';
@@ -12,7 +13,8 @@ const MAX_ITEMS = 50;
 /**
  * freeBusy.query: busy periods per calendar in [timeMin, timeMax), merged and clipped. Opaque,
  * non-cancelled events count (transparent ones and those the owner declined do not); series are
- * expanded. Any emulated user's calendar may be queried, like free/busy inside one domain.
+ * expanded. A calendar is answered when the caller may see its free/busy (`freeBusyVisible`), else
+ * it gets `notFound`, as an unknown one does.
  */
 export function registerFreeBusyRoutes(app: FastifyInstance, state: EmulatorState): void {
   calendarRoute(app, state, {
@@ -71,7 +73,25 @@ function readTime(value: unknown, name: string): number {
 }
 
 function lookup(state: EmulatorState, user: UserRecord, id: string): CalendarRecord | undefined {
-  return state.calendars.get(id === 'primary' ? user.email : id.toLowerCase());
+  const calendar = state.calendars.get(id === 'primary' ? user.email : id.toLowerCase());
+  return calendar !== undefined && freeBusyVisible(calendar, user.email) ? calendar : undefined;
+}
+
+/** Domains of consumer accounts, whose calendars share nothing with their domain by default. */
+const CONSUMER_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
+
+const domainOf = (email: string): string => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+
+/**
+ * Whether `email` may read the calendar's free/busy: any role on it (its owner, or a sharing rule,
+ * `freeBusyReader` included), or, as a Google Workspace domain shares by default, the primary
+ * calendar of someone in the same domain. Secondary calendars and other domains need a share.
+ */
+export function freeBusyVisible(calendar: CalendarRecord, email: string): boolean {
+  if (roleOf(calendar, email) !== undefined) return true;
+  const owner = calendar.meta.ownerEmail;
+  const domain = domainOf(owner);
+  return calendar.meta.primary && domainOf(email) === domain && !CONSUMER_DOMAINS.has(domain);
 }
 
 function counts(event: StoredEvent, owner: string): boolean {

@@ -10,6 +10,19 @@ const $ = (id) => document.getElementById(id);
 /** The collection path of each record type (GET /crm/{contacts,companies,deals}). */
 const COLLECTIONS = { contact: 'contacts', company: 'companies', deal: 'deals' };
 
+/** Each record type in words. */
+const KINDS = { contact: 'contact', company: 'company', deal: 'deal' };
+
+/** Whether `type` is a CRM record type (contact, company, deal). */
+export function isRecordType(type) {
+  return Object.hasOwn(COLLECTIONS, type);
+}
+
+/** A record type in words; one this page does not know, as it is. */
+export function recordKind(type) {
+  return KINDS[type] || type;
+}
+
 const SEARCH_DELAY_MS = 250;
 const SEARCH_LIMIT = 20;
 

@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { setUpRecordPicker } from './crm-records.js';
+import { isRecordType, recordKind, setUpRecordPicker } from './crm-records.js';
 
 /**
  * The dialog that links a meeting to a CRM record, changes the record or unlinks it
@@ -8,8 +8,6 @@ import { setUpRecordPicker } from './crm-records.js';
  */
 
 const $ = (id) => document.getElementById(id);
-
-const KINDS = { contact: 'contact', company: 'company', deal: 'deal' };
 
 /** The id to change: the series for an occurrence (`<series id>:<occurrence Google id>`). */
 function targetId(event) {
@@ -50,7 +48,7 @@ export function setUpLinkDialog({ recordName, onChanged, onError }) {
       }
       const reason =
         entity && error.code === 'invalid_reference'
-          ? `that ${KINDS[entity.type]} no longer exists in the CRM; search again`
+          ? `that ${recordKind(entity.type)} no longer exists in the CRM; search again`
           : error.message;
       showError(`${entity ? 'Linking' : 'Unlinking'} failed: ${reason}`);
     } finally {
@@ -69,7 +67,7 @@ export function setUpLinkDialog({ recordName, onChanged, onError }) {
     const chosen = $('link-entity-id').selectedOptions[0]?.textContent ?? '';
     void save(
       entity,
-      `“${current.title || '(No title)'}” is now linked to ${KINDS[entity.type]} “${chosen}”.`,
+      `“${current.title || '(No title)'}” is now linked to ${recordKind(entity.type)} “${chosen}”.`,
     );
   });
   $('link-remove').addEventListener('click', () => {
@@ -89,12 +87,12 @@ export function setUpLinkDialog({ recordName, onChanged, onError }) {
       $('link-remove').hidden = !linked;
       const say = (name) => {
         $('link-current').textContent = linked
-          ? `Now linked to ${KINDS[event.entity_type] || event.entity_type}${name ? ` “${name}”` : ''}.`
+          ? `Now linked to ${recordKind(event.entity_type)}${name ? ` “${name}”` : ''}.`
           : 'Not linked to a CRM record.';
       };
       say(null);
       if (linked) recordName(event.entity_type, event.entity_id).then(say, () => undefined);
-      picker.choose(linked && KINDS[event.entity_type] ? event.entity_type : 'contact');
+      picker.choose(linked && isRecordType(event.entity_type) ? event.entity_type : 'contact');
       dialog.showModal();
       $('link-entity-search').focus();
     },

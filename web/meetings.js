@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { createRecordNames } from './crm-records.js';
+import { createRecordNames, recordKind } from './crm-records.js';
 import { setUpLinkDialog } from './link-dialog.js';
 import { createRefreshLoop } from './refresh-loop.js';
 import { browserTimeZone, describeWhen, localDate } from './time.js';
@@ -62,7 +62,6 @@ function renderAttendees(attendees) {
   return list;
 }
 
-const RECORD_TYPES = { contact: 'contact', company: 'company', deal: 'deal' };
 const LINK_SOURCES = { crm: 'linked in the CRM', attendee: 'a contact among the attendees' };
 
 /**
@@ -76,7 +75,7 @@ function renderRecordLink(event, recordName, onLink) {
   paragraph.append(text);
   const linked = Boolean(event.entity_type && event.entity_id);
   if (linked) {
-    const kind = RECORD_TYPES[event.entity_type] || event.entity_type;
+    const kind = recordKind(event.entity_type);
     const why = LINK_SOURCES[event.entity_source];
     const say = (name) => {
       const record = name ? `${kind} “${name}”` : `a ${kind}`;

@@ -24,6 +24,23 @@ export function roleOf(calendar: CalendarRecord, email: string): AclRole | undef
   return calendar.meta.acl?.find((grant) => grant.email === email)?.role;
 }
 
+/** Domains of consumer accounts, whose calendars share nothing with their domain by default. */
+const CONSUMER_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
+
+const domainOf = (email: string): string => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+
+/**
+ * Whether `email` may read the calendar's free/busy: any role on it (its owner, or a sharing rule,
+ * `freeBusyReader` included), or, as a Google Workspace domain shares by default, the primary
+ * calendar of someone in the same domain. Secondary calendars and other domains need a share.
+ */
+export function freeBusyVisible(calendar: CalendarRecord, email: string): boolean {
+  if (roleOf(calendar, email) !== undefined) return true;
+  const owner = calendar.meta.ownerEmail;
+  const domain = domainOf(owner);
+  return calendar.meta.primary && domainOf(email) === domain && !CONSUMER_DOMAINS.has(domain);
+}
+
 export interface CalendarAccess {
   calendar: CalendarRecord;
   role: AclRole;

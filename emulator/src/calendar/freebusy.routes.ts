@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { googleErrors } from '../errors.js';
-import { roleOf } from './calendar-access.js';
+import { freeBusyVisible } from './calendar-access.js';
 import type { CalendarRecord, EmulatorState } from '../state/emulator-state.js';
 import type { StoredEvent, UserRecord } from '../state/types.js';
 import { formatDateTime, isValidTimeZone, parseDateTime } from '../time.js';
@@ -75,23 +75,6 @@ function readTime(value: unknown, name: string): number {
 function lookup(state: EmulatorState, user: UserRecord, id: string): CalendarRecord | undefined {
   const calendar = state.calendars.get(id === 'primary' ? user.email : id.toLowerCase());
   return calendar !== undefined && freeBusyVisible(calendar, user.email) ? calendar : undefined;
-}
-
-/** Domains of consumer accounts, whose calendars share nothing with their domain by default. */
-const CONSUMER_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
-
-const domainOf = (email: string): string => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
-
-/**
- * Whether `email` may read the calendar's free/busy: any role on it (its owner, or a sharing rule,
- * `freeBusyReader` included), or, as a Google Workspace domain shares by default, the primary
- * calendar of someone in the same domain. Secondary calendars and other domains need a share.
- */
-export function freeBusyVisible(calendar: CalendarRecord, email: string): boolean {
-  if (roleOf(calendar, email) !== undefined) return true;
-  const owner = calendar.meta.ownerEmail;
-  const domain = domainOf(owner);
-  return calendar.meta.primary && domainOf(email) === domain && !CONSUMER_DOMAINS.has(domain);
 }
 
 function counts(event: StoredEvent, owner: string): boolean {

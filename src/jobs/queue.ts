@@ -44,7 +44,7 @@ export class JobQueue {
   readonly #queues = new Set<string>();
   /** Ids of the workers this process runs, per queue (for wake()). */
   readonly #workers = new Map<string, string[]>();
-  /** Queues this process polls less often than the default: a job sent here wakes their workers. */
+  /** Queues polled less often than this process's others: a job sent here wakes their workers. */
   readonly #slowQueues = new Set<string>();
   #started = false;
   #stopping = false;
@@ -116,12 +116,10 @@ export class JobQueue {
   async work<K extends JobName>(name: K, handler: JobHandler<K>, options: WorkOptions = {}): Promise<string> {
     this.#assertStarted();
     if (!this.#queues.has(name)) await this.ensureQueue(name);
+    const processPolling = this.#settings.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS;
     const workOptions = {
       batchSize: options.batchSize ?? 1,
-      pollingIntervalSeconds:
-        options.pollingIntervalSeconds ??
-        this.#settings.pollingIntervalSeconds ??
-        DEFAULT_POLLING_INTERVAL_SECONDS,
+      pollingIntervalSeconds: options.pollingIntervalSeconds ?? processPolling,
       includeMetadata: true as const,
     };
     const workerId = await this.#boss.work<JobPayloads[K]>(name, workOptions, async (jobs) => {
@@ -138,7 +136,7 @@ export class JobQueue {
       }
     });
     this.#workers.set(name, [...(this.#workers.get(name) ?? []), workerId]);
-    if (workOptions.pollingIntervalSeconds > DEFAULT_POLLING_INTERVAL_SECONDS) this.#slowQueues.add(name);
+    if (workOptions.pollingIntervalSeconds > processPolling) this.#slowQueues.add(name);
     return workerId;
   }
 

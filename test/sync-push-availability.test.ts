@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { api, connectedUser, expectOk, googleUser, type PushUser } from './support/sync-push.js';
 import { googleAs } from './support/emulator-client.js';
+import { shareCalendar } from './support/sync-pull.js';
 
 type Slot = { start: string; end: string };
 type Availability = {
@@ -43,12 +44,7 @@ beforeAll(async () => {
     },
   });
   // The guest (another domain) lets Alice see their free/busy; the outsider does not.
-  await (
-    await googleAs(t, guest)
-  ).acl.insert({
-    calendarId: 'primary',
-    requestBody: { role: 'freeBusyReader', scope: { type: 'user', value: alice.email } },
-  });
+  await shareCalendar(await googleAs(t, guest), 'primary', alice.email, 'freeBusyReader');
   await (
     await googleAs(t, outsider)
   ).events.insert({

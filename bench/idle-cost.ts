@@ -11,9 +11,8 @@
  * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
  */
 import { startEmulator } from '../emulator/src/index.js';
-import type { AnyJobDefinition } from '../src/jobs/definition.js';
-import { jobDefinitions } from '../src/jobs/handlers/index.js';
-import { applySchedules } from '../src/jobs/workers.js';
+import type { AnyJobDefinition } from '../src/adapters/queue/definition.js';
+import { applySchedules } from '../src/app/jobs/workers.js';
 import { connectUser, postgresReachable, sleep, startBenchApp, type Store } from './support.js';
 
 const WINDOW_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
@@ -24,18 +23,19 @@ const SETTLE_MS = 5_000;
 
 interface Variant {
   name: string;
-  definitions: readonly AnyJobDefinition[];
+  definitions: (jobs: readonly AnyJobDefinition[]) => readonly AnyJobDefinition[];
 }
 
 const VARIANTS: Variant[] = [
   {
     name: 'every queue at 0.5 s',
-    definitions: jobDefinitions.map((definition) => {
-      const { pollingIntervalSeconds: _seldom, ...fast } = definition;
-      return fast;
-    }),
+    definitions: (jobs) =>
+      jobs.map((definition) => {
+        const { pollingIntervalSeconds: _seldom, ...fast } = definition;
+        return fast;
+      }),
   },
-  { name: 'service polling', definitions: jobDefinitions },
+  { name: 'service polling', definitions: (jobs) => jobs },
 ];
 
 interface Row {

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { crmEventToGoogle } from '../src/google/event-mapping.js';
+import { crmEventToGoogle } from '../src/modules/events/mapping/from-google.js';
 import { startEmulator } from '../emulator/src/index.js';
 import {
   admin,
@@ -207,7 +207,6 @@ async function inline(bench: BenchApp, users: BenchUser[]): Promise<ThroughputRe
     };
     const { data } = await bench.ctx.services.calendarApi.call(
       { id: calendar.connection_id, tenantId: 'default', userId: user.userId },
-      'events.insert',
       (api) =>
         api.events.insert({
           calendarId: 'primary',

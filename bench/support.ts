@@ -9,13 +9,13 @@ import type { calendar_v3 } from '@googleapis/calendar';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import type { RunningEmulator } from '../emulator/src/index.js';
-import { createApp, type AppContext } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import type { ConnectionRef } from '../src/connections/connection.types.js';
-import { registerEmulatorClient } from '../src/embedded-emulator.js';
-import { buildServer } from '../src/http/server.js';
-import type { AnyJobDefinition } from '../src/jobs/definition.js';
-import { startWorkers } from '../src/jobs/workers.js';
+import { createApp, type AppContext } from '../src/app/app.js';
+import { loadConfig } from '../src/adapters/config.js';
+import type { ConnectionRef } from '../src/modules/connections/connection.types.js';
+import { registerEmulatorClient } from '../src/app/embedded-emulator.js';
+import { buildServer } from '../src/app/http/server.js';
+import type { AnyJobDefinition } from '../src/adapters/queue/definition.js';
+import { startWorkers } from '../src/app/jobs/workers.js';
 import { calendarAs, callEmulatorAdmin } from '../test/support/emulator-client.js';
 import { freePort, serviceEnv, signTestToken } from '../test/support/harness.js';
 import { createTestDatabase } from '../test/support/test-database.js';
@@ -69,8 +69,8 @@ export async function startBenchApp(
   options: {
     serve: boolean;
     env?: Record<string, string>;
-    /** The jobs the workers run (default: all of the service's). */
-    definitions?: readonly AnyJobDefinition[];
+    /** Which of the app's jobs the workers run, and how (default: all, as defined). */
+    definitions?: (jobs: readonly AnyJobDefinition[]) => readonly AnyJobDefinition[];
     /** Run the cron timekeeper too, as `serve` does (default false). */
     schedules?: boolean;
   },
@@ -88,7 +88,7 @@ export async function startBenchApp(
   });
   const app = await buildServer(ctx);
   if (options.serve) {
-    await startWorkers(ctx, options.definitions);
+    await startWorkers(ctx, options.definitions?.(ctx.jobs) ?? ctx.jobs);
     await app.listen({ host: '127.0.0.1', port });
   }
   return {
@@ -124,12 +124,15 @@ export async function connect(
   email: string,
 ): Promise<{ connection: ConnectionRef; calendarId: string }> {
   const owner = { tenantId: 'default', userId };
-  const { authUrl } = await bench.ctx.services.calendarConnect.startConnect(owner, { loginHint: email });
+  const { authUrl, browserBinding } = await bench.ctx.services.calendarConnect.startConnect(owner, {
+    loginHint: email,
+  });
   const consent = await fetch(authUrl, { redirect: 'manual' });
   const callback = new URL(consent.headers.get('location') ?? '');
   const connection = await bench.ctx.services.calendarConnect.completeConnect({
     state: callback.searchParams.get('state') ?? undefined,
     code: callback.searchParams.get('code') ?? undefined,
+    browserBinding, // as the browser that started would send it
   });
   const ref = { id: connection.id, tenantId: owner.tenantId, userId };
   for (let i = 0; i < 400; i++) {

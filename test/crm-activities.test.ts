@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/clock.js';
-import { InvalidReferenceError, type MeetingInput } from '../src/crm/index.js';
-import { ValidationError } from '../src/errors.js';
+import { ManualClock } from '../src/adapters/clock.js';
+import { InvalidReferenceError, type MeetingInput } from '../src/modules/crm/index.js';
+import { ValidationError } from '../src/kernel/errors.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 
 let t: TestApp;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEMO_TENANTS, seedDemoData } from '../src/crm/index.js';
-import { DEMO_USERS } from '../src/demo-users.js';
+import { DEMO_TENANTS, seedDemoData } from '../src/modules/crm/index.js';
+import { DEMO_USERS } from '../src/app/demo-users.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 
 let t: TestApp;

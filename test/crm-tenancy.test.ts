@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { InvalidReferenceError } from '../src/crm/index.js';
+import { InvalidReferenceError } from '../src/modules/crm/index.js';
 import type { TestApp } from './support/harness.js';
 import { useTestApp } from './support/use-test-app.js';
 import { signedInCaller } from './support/crm-api.js';

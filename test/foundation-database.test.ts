@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../src/db/migrate.js';
+import type { DbTransaction } from '../src/adapters/db/database.js';
+import { migrateToLatest } from '../src/adapters/db/migrate.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 
 let t: TestApp;
@@ -120,7 +121,9 @@ describe('the store', () => {
     const hold = new Promise<void>((resolve) => (releaseTransaction = resolve));
     let inserted!: () => void;
     const insertedSignal = new Promise<void>((resolve) => (inserted = resolve));
+    let insideTrx!: DbTransaction;
     const transaction = t.ctx.db.transaction().execute(async (trx) => {
+      insideTrx = trx;
       await trx
         .insertInto('users')
         .values({ tenant_id: 'iso', id: 'pending', name: null, email: null })
@@ -139,7 +142,9 @@ describe('the store', () => {
         outsideDone = true;
         return rows;
       });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Round trips of the open transaction after the outside query was sent: had that query joined
+    // the session, it would have been answered in between (a count of turns, not a pause).
+    for (let i = 0; i < 5; i += 1) await sql`SELECT 1`.execute(insideTrx);
     if (t.ctx.database.kind === 'pglite') {
       // One session: the outside query waits for the transaction instead of joining it.
       expect(outsideDone).toBe(false);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildServer } from '../src/http/server.js';
-import { NotFoundError, RateLimitedError } from '../src/errors.js';
+import { buildServer } from '../src/app/http/server.js';
+import { NotFoundError, RateLimitedError } from '../src/kernel/errors.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 
 let t: TestApp;

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/observability/logger.js';
+import { createLogger } from '../src/adapters/observability/logger.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 
 const lines: string[] = [];

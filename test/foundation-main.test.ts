@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reservePort } from './support/ports.js';
+import { waitFor } from './support/wait-for.js';
 
-/** The CLI as `npm start` runs it (node --import tsx src/main.ts <role>), in a clean environment. */
+/** The CLI as `npm start` runs it (node --import tsx src/app/main.ts <role>), in a clean environment. */
 
 interface Run {
   child: ChildProcess;
@@ -20,7 +21,7 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 function run(args: string[], env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts', ...args], {
     env: cleanEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -28,28 +29,60 @@ function run(args: string[], env: Record<string, string>): Run {
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': by then the output has been read to the end.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
+/** Waits until the process prints a line matching `pattern`; fails at once if it exits first. */
+async function waitForOutput(r: Run, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  const outcome = await waitFor(
+    `output matching ${String(pattern)}`,
+    async () => {
+      const match = pattern.exec(r.stdout());
+      if (match !== null) return match;
+      if (r.child.exitCode !== null || r.child.signalCode !== null) {
+        await r.exited; // its output is complete once the process is closed
+        return pattern.exec(r.stdout()) ?? 'exited';
+      }
+      throw new Error(`output so far:\n${r.stdout()}\n${r.stderr()}`);
+    },
+    timeoutMs,
+    100,
+  );
+  if (outcome === 'exited') throw new ExitedEarly(r);
+  return outcome;
 }
 
-async function waitForOutput(r: Run, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = pattern.exec(r.stdout());
-    if (match !== null) return match;
-    if (r.child.exitCode !== null) throw new Error(`exited early:\n${r.stdout()}\n${r.stderr()}`);
-    if (Date.now() > deadline) throw new Error(`timed out; output so far:\n${r.stdout()}\n${r.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+class ExitedEarly extends Error {
+  constructor(readonly run: Run) {
+    super(`exited early:\n${run.stdout()}\n${run.stderr()}`);
+  }
+}
+
+/**
+ * Starts `serve` on reserved ports (released just before the spawn). Should another process take
+ * one of them in that instant, the server exits with EADDRINUSE and starts again on new ports.
+ */
+async function serveOnFreePorts(
+  dataDir: string,
+): Promise<{ server: Run; port: number; emulatorPort: number; line: string }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const [api, emulator] = [await reservePort(), await reservePort()];
+    await api.release();
+    await emulator.release();
+    const server = run(['serve'], {
+      DATA_DIR: dataDir,
+      PORT: String(api.port),
+      EMULATOR_PORT: String(emulator.port),
+    });
+    try {
+      const [line] = await waitForOutput(server, /CRM Calendar Sync listening on \S+ \([^)]*\)/, 90_000);
+      return { server, port: api.port, emulatorPort: emulator.port, line };
+    } catch (error) {
+      const lostPort = error instanceof ExitedEarly && /EADDRINUSE/.test(server.stdout() + server.stderr());
+      if (!lostPort || attempt >= 3) throw error;
+    }
   }
 }
 
@@ -72,14 +105,10 @@ describe('command line', () => {
 
 describe('npm start on a fresh machine (embedded default)', () => {
   let dataDir: string;
-  let port: number;
-  let emulatorPort: number;
   let server: Run | undefined;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'crm-main-'));
-    port = await freePort();
-    emulatorPort = await freePort();
   });
   afterAll(async () => {
     if (server !== undefined && server.child.exitCode === null) {
@@ -96,8 +125,9 @@ describe('npm start on a fresh machine (embedded default)', () => {
   }, 120_000);
 
   it('serves the API with the emulator, says so, and stops cleanly on SIGTERM', async () => {
-    server = run(['serve'], { DATA_DIR: dataDir, PORT: String(port), EMULATOR_PORT: String(emulatorPort) });
-    const [line] = await waitForOutput(server, /CRM Calendar Sync listening on \S+ \([^)]*\)/, 90_000);
+    const started = await serveOnFreePorts(dataDir);
+    server = started.server;
+    const { line, port, emulatorPort } = started;
     expect(line).toBe(
       `CRM Calendar Sync listening on http://localhost:${port} (embedded store: ${dataDir}, Google: emulator at http://127.0.0.1:${emulatorPort})`,
     );

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineJob } from '../src/jobs/definition.js';
-import { startWorkers } from '../src/jobs/workers.js';
+import { defineJob } from '../src/adapters/queue/definition.js';
+import { startWorkers } from '../src/app/jobs/workers.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import './support/test-jobs.js';
+import { waitFor } from './support/wait-for.js';
 
 let t: TestApp;
 const started: string[] = [];
@@ -13,7 +14,7 @@ beforeAll(async () => {
   const longJob = defineJob({
     name: 'test.long',
     longRunning: true,
-    async handle(_ctx, data) {
+    async handle(data) {
       started.push(data.key);
       await new Promise<void>((resolve) => releases.set(data.key, resolve));
     },
@@ -25,21 +26,13 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function waitFor(probe: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error('Timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('long-running job workers', () => {
   it('start a job sent while another of the same kind is still running', async () => {
     await t.ctx.queue.send('test.long', { key: 'first' });
-    await waitFor(() => started.includes('first'));
+    await waitFor('the first job to start', () => started.includes('first'));
     // With one poller fetching batches, 'second' would wait until 'first' is released.
     await t.ctx.queue.send('test.long', { key: 'second' });
-    await waitFor(() => started.includes('second'));
+    await waitFor('the second job to start', () => started.includes('second'));
     expect(releases.has('first')).toBe(true);
     releases.get('first')!();
     releases.get('second')!();

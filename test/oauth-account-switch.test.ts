@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/harness.js';
-import { tokenContext } from '../src/connections/connection.types.js';
+import { tokenContext } from '../src/modules/connections/connection.types.js';
 import { calendarAccepts, emulatorAdmin, getStatus, rawConnectionRow } from './support/oauth-flow.js';
 import { connectAndSync, listCalendars } from './support/sync-pull.js';
 import { waitFor } from './support/wait-for.js';

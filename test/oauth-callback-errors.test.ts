@@ -1,8 +1,8 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/clock.js';
-import { verifierContext } from '../src/connections/connection.types.js';
-import { sha256Base64url } from '../src/security/hashing.js';
+import { ManualClock } from '../src/adapters/clock.js';
+import { verifierContext } from '../src/modules/connections/connection.types.js';
+import { sha256Base64url } from '../src/adapters/security/hashing.js';
 import type { TestApp } from './support/harness.js';
 import { useTestApp } from './support/use-test-app.js';
 import {

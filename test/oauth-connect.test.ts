@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/clock.js';
-import { tokenContext } from '../src/connections/connection.types.js';
+import { ManualClock } from '../src/adapters/clock.js';
+import { tokenContext } from '../src/modules/connections/connection.types.js';
 import type { TestApp } from './support/harness.js';
 import { useTestApp } from './support/use-test-app.js';
 import {
   authHeader,
+  bindingCookieFor,
   calendarAccepts,
   connectCalendar,
   deliverCallback,
@@ -186,7 +187,8 @@ describe('cross-user state', () => {
     const res = await t.app.inject({
       method: 'GET',
       url: `/integrations/calendar/callback${callbackUrl.search}`,
-      headers: await authHeader(t, bob.userId), // ignored: the state alone names the user
+      // The bearer is ignored: the state alone names the user (the cookie is the browser's).
+      headers: { ...(await authHeader(t, bob.userId)), cookie: bindingCookieFor(callbackUrl) ?? '' },
     });
     expect(res.statusCode).toBe(302);
     expect(await getStatus(t, alice.userId)).toMatchObject({ status: 'active', google_email: alice.email });

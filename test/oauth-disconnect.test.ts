@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/clock.js';
-import { tokenContext, type ConnectionRef } from '../src/connections/connection.types.js';
+import { ManualClock } from '../src/adapters/clock.js';
+import { tokenContext, type ConnectionRef } from '../src/modules/connections/connection.types.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import {
   authHeader,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/clock.js';
-import { tokenContext, type ConnectionRef } from '../src/connections/connection.types.js';
-import { createConnectionServices } from '../src/connections/index.js';
-import { TokenRevokedError } from '../src/google/errors.js';
+import { ManualClock } from '../src/adapters/clock.js';
+import { tokenContext, type ConnectionRef } from '../src/modules/connections/connection.types.js';
+import { createConnectionServices } from '../src/modules/connections/index.js';
+import { TokenRevokedError } from '../src/adapters/google/errors.js';
 import type { TestApp } from './support/harness.js';
 import { useTestApp } from './support/use-test-app.js';
 import {
@@ -107,6 +107,7 @@ describe('token refresh', () => {
       users: t.ctx.services.users,
       tokenCipher: t.ctx.services.tokenCipher,
       metrics: t.ctx.metrics,
+      meetings: t.ctx.services.activities,
     });
     await advanceBoth(61 * 60_000);
     const before = await tokenRequests(t);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { googleAs } from './support/emulator-client.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { listEvents, pullsIdle, waitForEvents, type EventItemJson } from './support/sync-pull.js';
-import { formatUtcCompact } from '../src/sync/time.js';
+import { formatUtcCompact } from '../src/kernel/time.js';
 import {
   api,
   connectedUser,

@@ -1,6 +1,6 @@
 import type { calendar_v3 } from '@googleapis/calendar';
 import { describe, expect, it } from 'vitest';
-import { formatUtcCompact } from '../src/sync/time.js';
+import { formatUtcCompact } from '../src/kernel/time.js';
 import { googleAs } from './support/emulator-client.js';
 import type { TestApp } from './support/harness.js';
 import { connectAndSync } from './support/sync-pull.js';

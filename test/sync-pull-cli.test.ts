@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSyncArgs, runSync } from '../src/cli/sync.js';
+import { parseSyncArgs, runSync } from '../src/app/cli/sync.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { connectWithoutWorkers, listAllEvents, seedEvents } from './support/sync-pull.js';
 
@@ -115,7 +115,7 @@ describe('npm run sync', () => {
       };
       const failure = await run(
         process.execPath,
-        ['--import', 'tsx', 'src/main.ts', 'sync', '--user', 'ghost'],
+        ['--import', 'tsx', 'src/app/main.ts', 'sync', '--user', 'ghost'],
         { env },
       ).then(
         () => null,

@@ -1,14 +1,16 @@
+import { setTimeout as pace } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type AppContext } from '../src/app.js';
-import { startWorkers } from '../src/jobs/workers.js';
-import type { PullEvent } from '../src/sync/pull/pull.service.js';
+import { createApp, type AppContext } from '../src/app/app.js';
+import { startWorkers } from '../src/app/jobs/workers.js';
+import type { PullEvent } from '../src/modules/pull/pull.service.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { emulatorAdmin } from './support/oauth-flow.js';
 import { connectAndSync, seedEvents, storedRows } from './support/sync-pull.js';
 import { googleAs } from './support/emulator-client.js';
+import { countJobFetches } from './support/job-fetches.js';
 import { waitFor } from './support/wait-for.js';
 
-declare module '../src/jobs/job-map.js' {
+declare module '../src/adapters/queue/job-map.js' {
   interface JobPayloads {
     /** Test: a job that runs until the test releases its key (queue-policy semantics). */
     'test.hold-stately': { key: string };
@@ -16,8 +18,6 @@ declare module '../src/jobs/job-map.js' {
     'test.hold-short': { key: string };
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('pg-boss 10 queue policies, as the pull relies on them', () => {
   let t: TestApp;
@@ -64,10 +64,22 @@ describe('pg-boss 10 queue policies, as the pull relies on them', () => {
     }
     await t.ctx.queue.send(name, { key: 'a' }, { singletonKey: 'a' });
     await waitFor('the first job to start', async () => (started.includes('a') ? true : undefined));
-    await t.ctx.queue.send(name, { key: 'a' }, { singletonKey: 'a' });
-    await t.ctx.queue.send(name, { key: 'b' }, { singletonKey: 'b' });
-    await sleep(2000);
-    const whileHeld = [...started];
+    // While 'a' is held, the free poller polls on: four of its fetches (two seconds of polling)
+    // settle after the next two sends, and what started by then is what the policy let through.
+    const fetches = countJobFetches(t.ctx.database, name);
+    let whileHeld: string[];
+    try {
+      await t.ctx.queue.send(name, { key: 'a' }, { singletonKey: 'a' });
+      await t.ctx.queue.send(name, { key: 'b' }, { singletonKey: 'b' });
+      const settledBefore = fetches.outcomes.length;
+      await waitFor(
+        'four polls while the first job is held',
+        () => fetches.outcomes.length >= settledBefore + 4,
+      );
+      whileHeld = [...started];
+    } finally {
+      fetches.stop();
+    }
     release();
     await waitFor('every job to start', async () => (started.length === 3 ? true : undefined));
     return whileHeld;
@@ -124,10 +136,23 @@ describe.skipIf(!pg)(
       });
 
       const outcomes: { process: number; status: string }[] = [];
-      const deadline = Date.now() + 4000;
-      let n = 0;
-      while (Date.now() < deadline) {
-        n += 1;
+      const manual: Promise<unknown>[] = [];
+      // Both processes compete: one was turned away ('busy') while another pulled. (Which one wins
+      // the lease, and whether the other ever gets it, depends on timing.)
+      const competed = () => {
+        const pulledBy = new Set(intervals.map((i) => i.process));
+        const refusedBy = new Set(outcomes.filter((o) => o.status === 'busy').map((o) => o.process));
+        return (
+          intervals.length > 3 &&
+          new Set([...pulledBy, ...refusedBy]).size === 2 &&
+          [...refusedBy].some((p) => [...pulledBy].some((q) => q !== p))
+        );
+      };
+      // At least 60 rounds of triggers (webhook jobs, manual pulls, Google changes), then on until
+      // the processes have competed; 60 ms apart so that they spread over several pulls.
+      for (let n = 1; n <= 60 || !competed(); n += 1) {
+        if (n > 600)
+          throw new Error(`the processes never competed: ${JSON.stringify({ intervals, outcomes })}`);
         const process = n % 2 === 0 ? 1 : 2;
         const ctx = process === 1 ? t.ctx : second;
         await ctx.queue.send(
@@ -135,9 +160,11 @@ describe.skipIf(!pg)(
           { ...ref, trigger: 'webhook' },
           { singletonKey: ref.calendarId },
         );
-        void ctx.services.pull
-          .pull(ref, { trigger: 'manual', pageSize: 25 })
-          .then((o) => outcomes.push({ process, status: o.status }));
+        manual.push(
+          ctx.services.pull
+            .pull(ref, { trigger: 'manual', pageSize: 25 })
+            .then((o) => outcomes.push({ process, status: o.status })),
+        );
         if (n % 5 === 0) {
           await google.events.insert({
             calendarId: 'primary',
@@ -148,7 +175,7 @@ describe.skipIf(!pg)(
             },
           });
         }
-        await sleep(60);
+        await pace(60);
       }
       await waitFor(
         'the pulls to settle',
@@ -164,13 +191,13 @@ describe.skipIf(!pg)(
         },
         60_000,
       );
+      await Promise.all(manual);
       await emulatorAdmin(t, 'DELETE', '/faults');
       for (const stop of stops) stop();
 
       intervals.sort((a, b) => a.start - b.start);
       expect(intervals.length).toBeGreaterThan(3);
       // Both processes competed for the calendar: one was turned away ('busy') while another pulled.
-      // (Which one wins the lease, and whether the other ever gets it, depends on timing.)
       const pulledBy = new Set(intervals.map((i) => i.process));
       const refusedBy = new Set(outcomes.filter((o) => o.status === 'busy').map((o) => o.process));
       expect(new Set([...pulledBy, ...refusedBy])).toEqual(new Set([1, 2]));

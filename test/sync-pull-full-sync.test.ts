@@ -1,11 +1,11 @@
 import type { calendar_v3 } from '@googleapis/calendar';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/clock.js';
-import { RateLimitedError } from '../src/errors.js';
-import { GoogleUnavailableError } from '../src/google/errors.js';
-import { RequestBudget } from '../src/google/request-budget.js';
-import { PageWriter } from '../src/sync/pull/page-writer.js';
-import { PullAbortedError } from '../src/sync/pull/calendar-listing.js';
+import { ManualClock } from '../src/adapters/clock.js';
+import { RateLimitedError } from '../src/kernel/errors.js';
+import { GoogleUnavailableError } from '../src/adapters/google/errors.js';
+import { RequestBudget } from '../src/adapters/google/request-budget.js';
+import { PageWriter } from '../src/modules/pull/page-writer.js';
+import { PullAbortedError } from '../src/modules/pull/calendar-listing.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { emulatorAdmin } from './support/oauth-flow.js';
 import {

@@ -1,6 +1,6 @@
 import type { calendar_v3 } from '@googleapis/calendar';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/clock.js';
+import { ManualClock } from '../src/adapters/clock.js';
 import type { TestApp } from './support/harness.js';
 import { googleAs } from './support/emulator-client.js';
 import { connectAndSync, syncNow } from './support/sync-pull.js';

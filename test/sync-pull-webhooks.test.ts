@@ -1,7 +1,7 @@
 import type { calendar_v3 } from '@googleapis/calendar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/clock.js';
-import { startWorkers } from '../src/jobs/workers.js';
+import { ManualClock } from '../src/adapters/clock.js';
+import { startWorkers } from '../src/app/jobs/workers.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { connectCalendar, emulatorAdmin } from './support/oauth-flow.js';
 import { createGoogleUser, listCalendars, waitForEvents } from './support/sync-pull.js';
@@ -167,11 +167,15 @@ describe('push notifications', () => {
     });
     expect(after.channel_expires_at.getTime()).toBeGreaterThan(before.channel_expires_at.getTime());
 
-    const channels = await emulatorAdmin<{ id: string; stopped: boolean; expired: boolean }[]>(
-      t,
-      'GET',
-      '/channels',
-    );
+    // The new channel is stored before the old one is stopped: wait for the job to get that far.
+    const channels = await waitFor('the old channel to be stopped', async () => {
+      const list = await emulatorAdmin<{ id: string; stopped: boolean; expired: boolean }[]>(
+        t,
+        'GET',
+        '/channels',
+      );
+      return list.find((c) => c.id === before.channel_id)?.stopped === true ? list : undefined;
+    });
     expect(channels.find((c) => c.id === before.channel_id)).toMatchObject({ stopped: true });
     expect(channels.find((c) => c.id === after.channel_id)).toMatchObject({ stopped: false, expired: false });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { googleEventIdFromUuid } from '../src/google/event-mapping.js';
+import { googleEventIdFromUuid } from '../src/modules/events/mapping/from-google.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import {
   api,
@@ -13,6 +13,8 @@ import {
 } from './support/sync-push.js';
 import { googleAs } from './support/emulator-client.js';
 import { waitFor } from './support/wait-for.js';
+import { emulatorAdmin } from './support/oauth-flow.js';
+import { syncNow } from './support/sync-pull.js';
 
 type Item = Record<string, unknown> & { id: string; sync_state: string; google_event_id: string };
 
@@ -140,6 +142,37 @@ describe('POST /calendar/events', () => {
       eventId: item.google_event_id,
     });
     expect(data.hangoutLink).toBe(item.meet_link);
+  });
+
+  it('keeps a Meet link Google is still creating pending, and the pull brings it when it arrives', async () => {
+    // Google creates the conference well after the write: past the pusher's re-reads.
+    await emulatorAdmin(t, 'POST', '/settings', { conferenceDelayMs: 600_000 });
+    try {
+      const start = futureHour(6);
+      const res = await api<Item>(t, alice, 'POST', '/calendar/events?wait=true', {
+        title: 'Slow video call',
+        start: start.toISOString(),
+        end: new Date(start.getTime() + 1_800_000).toISOString(),
+        conference: true,
+      });
+      const item = expectOk(res, 201);
+      expect(item.sync_state).toBe('synced');
+      expect(item.meet_link).toBeNull();
+      const google = await googleAs(t, alice.email);
+      const pending = await google.events.get({ calendarId: 'primary', eventId: item.google_event_id });
+      expect(pending.data.conferenceData?.createRequest?.status?.statusCode).toBe('pending');
+
+      await emulatorAdmin(t, 'POST', '/clock', { advanceMs: 600_000 });
+      const { data } = await (
+        await googleAs(t, alice.email)
+      ).events.get({ calendarId: 'primary', eventId: item.google_event_id });
+      expect(data.hangoutLink).toMatch(/^https:\/\/meet\.google\.com\//);
+      await syncNow(t, alice.userId, {}, alice.tenant);
+      const after = await api<Item>(t, alice, 'GET', `/calendar/events/${item.id}`);
+      expect(expectOk(after, 200)).toMatchObject({ meet_link: data.hangoutLink, sync_state: 'synced' });
+    } finally {
+      await emulatorAdmin(t, 'POST', '/settings', { conferenceDelayMs: 0 });
+    }
   });
 
   it('send_updates=none invites nobody; externalOnly only mails outside guests', async () => {

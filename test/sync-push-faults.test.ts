@@ -159,12 +159,17 @@ describe('concurrent edits: 412 and the three-way merge', () => {
     );
     await undisturbedByPulls();
     const google = await googleAs(t, alice.email);
-    await google.events.patch({
+    const { data: googleEdit } = await google.events.patch({
       calendarId: 'primary',
       eventId: event.google_event_id,
       requestBody: { summary: 'Google title' },
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The CRM edit must be the later one: Google stamps `updated`, the CRM its own clock.
+    const googleEditedAt = Date.parse(googleEdit.updated ?? '');
+    await waitFor(
+      'the CRM clock to pass the Google edit',
+      () => t.ctx.clock.now().getTime() > googleEditedAt,
+    );
     expectOk(await api(t, alice, 'PATCH', `/calendar/events/${event.id}`, { title: 'CRM title' }), 200);
     const row = await settled(t, event.id);
     const { data } = await google.events.get({ calendarId: 'primary', eventId: event.google_event_id });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatUtcCompact } from '../src/sync/time.js';
+import { formatUtcCompact } from '../src/kernel/time.js';
 import { googleAs } from './support/emulator-client.js';
 import type { TestApp } from './support/harness.js';
 import { listEvents } from './support/sync-pull.js';

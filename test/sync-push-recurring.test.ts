@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatUtcCompact } from '../src/sync/time.js';
+import { formatUtcCompact } from '../src/kernel/time.js';
 import type { TestApp } from './support/harness.js';
 import { useTestApp } from './support/use-test-app.js';
 import {

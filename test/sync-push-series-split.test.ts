@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatUtcCompact } from '../src/sync/time.js';
+import { formatUtcCompact } from '../src/kernel/time.js';
 import { googleAs } from './support/emulator-client.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { api, connectedUser, expectOk, settled, type PushUser } from './support/sync-push.js';

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { emulatorAdmin } from './support/oauth-flow.js';
-import { api, connectedUser, expectOk, futureHour, jobsOf, type PushUser } from './support/sync-push.js';
+import {
+  api,
+  connectedUser,
+  expectOk,
+  futureHour,
+  jobsOf,
+  pushesIdle,
+  type PushUser,
+} from './support/sync-push.js';
 import { googleCalls } from './support/emulator-client.js';
 
 type ErrorBody = { error: { code: string; message: string; details?: { field?: string } } };
@@ -107,6 +115,7 @@ const cases: [string, Record<string, unknown>, string, string | null][] = [
 
 describe('bad input: 400 with a clear code, nothing written on either side', () => {
   it.each(cases)('%s', async (_name, body, code, field) => {
+    await pushesIdle(t);
     await emulatorAdmin(t, 'POST', '/requests/reset');
     const before = await eventCount();
     const pushJobs = (await jobsOf(t, 'event.push')).length;
@@ -116,12 +125,14 @@ describe('bad input: 400 with a clear code, nothing written on either side', () 
     if (field !== null) expect(res.body.error.details?.field).toBe(field);
     expect(await eventCount()).toBe(before);
     expect((await jobsOf(t, 'event.push')).length).toBe(pushJobs);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Google writes come only from push jobs: once none is left, every write has been counted.
+    await pushesIdle(t);
     const calls = await googleCalls(t);
     expect(writes(calls)).toEqual([]);
   });
 
   it('an entity of another tenant is refused like one that does not exist', async () => {
+    await pushesIdle(t);
     await emulatorAdmin(t, 'POST', '/requests/reset');
     const before = await eventCount();
     const pushJobs = (await jobsOf(t, 'event.push')).length;
@@ -139,7 +150,8 @@ describe('bad input: 400 with a clear code, nothing written on either side', () 
       [otherTenantContact],
     );
     expect(Number(rows[0]?.n)).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Google writes come only from push jobs: once none is left, every write has been counted.
+    await pushesIdle(t);
     expect(writes(await googleCalls(t))).toEqual([]);
   });
 
@@ -147,6 +159,7 @@ describe('bad input: 400 with a clear code, nothing written on either side', () 
     const created = expectOk(
       await api<{ id: string; title: string }>(t, alice, 'POST', '/calendar/events?wait=true', valid),
     );
+    await pushesIdle(t);
     await emulatorAdmin(t, 'POST', '/requests/reset');
     for (const [body, code] of [
       [{ end: new Date(start.getTime() - 60_000).toISOString() }, 'end_before_start'],
@@ -165,7 +178,8 @@ describe('bad input: 400 with a clear code, nothing written on either side', () 
       .executeTakeFirstOrThrow();
     expect(row.sync_state).toBe('synced');
     expect(row.local_version).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Google writes come only from push jobs: once none is left, every write has been counted.
+    await pushesIdle(t);
     expect(writes(await googleCalls(t))).toEqual([]);
   });
 

@@ -4,7 +4,7 @@ import { launchChromium, openSignedIn, meeting, pageToken, skip, waitForText } f
 import { startTestApp, type TestApp } from './support/harness.js';
 import { googleAs } from './support/emulator-client.js';
 import { emulatorAdmin } from './support/oauth-flow.js';
-import { WAITING_FOR_RECONNECT } from '../src/sync/push/event-pusher.js';
+import { WAITING_FOR_RECONNECT } from '../src/modules/push/event-pusher.js';
 
 /** Meetings, the schedule form and live reminders on the page, driven in Chromium. */
 

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOKEN_STORAGE_KEY } from '../src/http/routes/dev-sign-in.page.js';
+import { TOKEN_STORAGE_KEY } from '../src/app/http/routes/dev-sign-in.page.js';
 import { launchChromium, pageToken, skip, waitForText } from './support/browser.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 
@@ -59,7 +59,16 @@ describe.skipIf(skip)('the page in a real browser', () => {
     expect(await page.getByRole('button', { name: 'Disconnect' }).isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: 'Connect Google Calendar' }).isVisible()).toBe(false);
 
+    // Disconnecting asks first; backing out changes nothing.
     await page.getByRole('button', { name: 'Disconnect' }).click();
+    const question = page.locator('#confirm-dialog');
+    await waitForText(page, '#confirm-heading', /Disconnect Google Calendar\?/);
+    expect(await question.textContent()).toContain('nothing is deleted in Google Calendar');
+    await page.getByRole('button', { name: 'Stay connected' }).click();
+    await waitForText(page, '#connection-text', /^Connected as alice@example\.com since /);
+    expect(await question.isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await question.getByRole('button', { name: 'Disconnect' }).click();
     await waitForText(page, '#flash', /Google Calendar disconnected/);
     await waitForText(page, '#connection-text', /^Not connected$/);
     await page.context().close();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOKEN_STORAGE_KEY } from '../src/http/routes/dev-sign-in.page.js';
-import { webConfig } from '../src/http/routes/web.routes.js';
+import { TOKEN_STORAGE_KEY } from '../src/app/http/routes/dev-sign-in.page.js';
+import { webConfig } from '../src/app/http/routes/web.routes.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 
 let t: TestApp;
@@ -40,14 +40,21 @@ describe('the page at /', () => {
     expect(response.body.length).toBeGreaterThan(100);
   });
 
-  it.each(['missing.js', '..%2Fpackage.json', '../package.json', '.env', 'index', '%2E%2E/src/config.ts'])(
-    'serves nothing else: /assets/%s',
-    async (file) => {
-      const response = await t.app.inject({ method: 'GET', url: `/assets/${file}` });
-      expect(response.statusCode).toBe(404);
-      expect(response.body).not.toContain('"dependencies"');
-    },
-  );
+  it.each([
+    'missing.js',
+    '..%2Fpackage.json',
+    '../package.json',
+    '.env',
+    'index',
+    '%2E%2E/src/config.ts',
+    'tsconfig.json',
+    'api-types.d.ts',
+    'time.test.js',
+  ])('serves nothing else: /assets/%s', async (file) => {
+    const response = await t.app.inject({ method: 'GET', url: `/assets/${file}` });
+    expect(response.statusCode).toBe(404);
+    expect(response.body).not.toContain('"dependencies"');
+  });
 
   it('tells the page which sign-in and which Google to use', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/web/config' });

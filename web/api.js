@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Talking to the service from the browser: the CRM bearer token (kept in localStorage, where the
  * sign-in page puts it) and JSON requests that turn the service's error envelope
@@ -7,10 +8,15 @@
 /** The localStorage key of the token; GET /web/config names the one the sign-in page uses. */
 let tokenKey = 'crm_token';
 
+/**
+ * Uses the key GET /web/config names (`token_storage_key`), when it names one.
+ * @param {string | undefined} key
+ */
 export function useTokenKey(key) {
   if (typeof key === 'string' && key !== '') tokenKey = key;
 }
 
+/** @returns {string | null} */
 export function getToken() {
   try {
     return window.localStorage.getItem(tokenKey);
@@ -19,6 +25,7 @@ export function getToken() {
   }
 }
 
+/** @param {string} token */
 export function setToken(token) {
   window.localStorage.setItem(tokenKey, token);
 }
@@ -27,7 +34,13 @@ export function clearToken() {
   window.localStorage.removeItem(tokenKey);
 }
 
+/** What api() throws: the HTTP status (0 when the service cannot be reached) and the error code. */
 export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} code
+   * @param {string} message
+   */
   constructor(status, code, message) {
     super(message);
     this.name = 'ApiError';
@@ -38,9 +51,14 @@ export class ApiError extends Error {
 
 /**
  * fetch() for the JSON API. Sends the bearer token unless `auth` is false; answers the parsed
- * body (null for 204); throws ApiError for error answers and network failures.
+ * body (null for 204); throws ApiError for error answers and network failures. The body is
+ * unknown here: each caller names the JSON shape (web/api-types.d.ts) its endpoint answers.
+ * @param {string} path
+ * @param {{ method?: string, body?: unknown, auth?: boolean }} [options]
+ * @returns {Promise<unknown>}
  */
 export async function api(path, { method = 'GET', body, auth = true } = {}) {
+  /** @type {Record<string, string>} */
   const headers = { accept: 'application/json' };
   const token = auth ? getToken() : null;
   if (token) headers.authorization = `Bearer ${token}`;
@@ -50,7 +68,7 @@ export async function api(path, { method = 'GET', body, auth = true } = {}) {
     response = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? null : JSON.stringify(body),
       credentials: 'same-origin',
     });
   } catch {
@@ -59,6 +77,7 @@ export async function api(path, { method = 'GET', body, auth = true } = {}) {
   if (response.status === 204) return null;
   const data = await response.json().catch(() => null);
   if (!response.ok) {
+    /** @type {{ code?: unknown, message?: unknown }} */
     const error = data && typeof data === 'object' && data.error ? data.error : {};
     throw new ApiError(
       response.status,
@@ -72,6 +91,8 @@ export async function api(path, { method = 'GET', body, auth = true } = {}) {
 /**
  * The claims of a JWT, for display only (the service verifies every request itself).
  * Returns null when the token is not a readable JWT.
+ * @param {string} token
+ * @returns {Record<string, unknown> | null}
  */
 export function readTokenClaims(token) {
   const payload = token.split('.')[1];
@@ -82,8 +103,10 @@ export function readTokenClaims(token) {
       .replace(/_/g, '/')
       .padEnd(Math.ceil(payload.length / 4) * 4, '=');
     const bytes = Uint8Array.from(window.atob(base64), (char) => char.charCodeAt(0));
+    /** @type {unknown} */
     const claims = JSON.parse(new TextDecoder().decode(bytes));
-    return claims && typeof claims === 'object' ? claims : null;
+    // Reading any claim of an object is safe: each one is unknown until checked.
+    return claims && typeof claims === 'object' ? /** @type {Record<string, unknown>} */ (claims) : null;
   } catch {
     return null;
   }

@@ -1,32 +1,85 @@
+// @ts-check
 import { api } from './api.js';
+
+/** @import { ApiError } from './api.js' */
+/** @import { CalendarEvent, CrmRecord, CrmRecordPage, RecordType } from './api-types.js' */
 
 /**
  * CRM records on the page: the picker of the schedule form (record type, search by name, then the
  * record) and the names of the records meetings are linked to.
  */
 
-const $ = (id) => document.getElementById(id);
+/**
+ * The page's element with this id (index.html has each one this module asks for).
+ * @param {string} id
+ */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
-/** The collection path of each record type (GET /crm/{contacts,companies,deals}). */
+/**
+ * The collection path of each record type (GET /crm/{contacts,companies,deals}).
+ * @type {Record<string, string>}
+ */
 const COLLECTIONS = { contact: 'contacts', company: 'companies', deal: 'deals' };
 
-/** Each record type in words. */
+/**
+ * Each record type in words.
+ * @type {Record<string, string>}
+ */
 const KINDS = { contact: 'contact', company: 'company', deal: 'deal' };
 
-/** Whether `type` is a CRM record type (contact, company, deal). */
+/**
+ * Whether `type` is a CRM record type (contact, company, deal).
+ * @param {string} type
+ * @returns {type is RecordType}
+ */
 export function isRecordType(type) {
   return Object.hasOwn(COLLECTIONS, type);
 }
 
-/** A record type in words; one this page does not know, as it is. */
+/**
+ * A record type in words; one this page does not know, as it is.
+ * @param {string} type
+ * @returns {string}
+ */
 export function recordKind(type) {
   return KINDS[type] || type;
+}
+
+/**
+ * A picker's choice: a record, or a record type chosen without a record (`missing`).
+ * @typedef {{ type: string, id: string, missing: false }
+ *   | { type: string, id: null, missing: true }} RecordChoice
+ */
+
+/**
+ * @typedef {object} RecordPicker What setUpRecordPicker answers.
+ * @property {() => RecordChoice | null} selection The choice; null for no record type.
+ * @property {(type: string) => void} choose
+ * @property {() => void} reset
+ */
+
+/**
+ * A linked record's name, read once (see createRecordNames).
+ * @typedef {(type: RecordType, id: string) => Promise<string>} RecordNames
+ */
+
+/**
+ * The CRM record a meeting is linked to, or null when it is not linked.
+ * @param {Pick<CalendarEvent, 'entity_type' | 'entity_id'>} event
+ * @returns {{ type: RecordType, id: string } | null}
+ */
+export function linkedRecord(event) {
+  return event.entity_type && event.entity_id ? { type: event.entity_type, id: event.entity_id } : null;
 }
 
 const SEARCH_DELAY_MS = 250;
 const SEARCH_LIMIT = 20;
 
-/** One record in words: its name, and the email or stage that tells same-named ones apart. */
+/**
+ * One record in words: its name, and the email or stage that tells same-named ones apart.
+ * @param {CrmRecord} record
+ * @returns {string}
+ */
 function describeRecord(record) {
   const extra = record.email || record.domain || record.stage;
   return extra ? `${record.name} (${extra})` : record.name;
@@ -37,13 +90,16 @@ function describeRecord(record) {
  * `-entity-id` and `-entity-status` (the schedule form's, or the link dialog's).
  * `showError(message)` shows an API failure next to it. Answers `{ selection() }` ({ type, id } or
  * null, with `missing: true` when a type is chosen without a record), `choose(type)` and `reset()`.
+ * @param {{ prefix?: string, showError: (message: string) => void }} options
+ * @returns {RecordPicker}
  */
 export function setUpRecordPicker({ prefix = 'schedule', showError }) {
-  const typeSelect = $(`${prefix}-entity-type`);
+  const typeSelect = /** @type {HTMLSelectElement} */ ($(`${prefix}-entity-type`));
   const pick = $(`${prefix}-entity-pick`);
-  const search = $(`${prefix}-entity-search`);
-  const recordSelect = $(`${prefix}-entity-id`);
+  const search = /** @type {HTMLInputElement} */ ($(`${prefix}-entity-search`));
+  const recordSelect = /** @type {HTMLSelectElement} */ ($(`${prefix}-entity-id`));
   const status = $(`${prefix}-entity-status`);
+  /** @type {number | undefined} */
   let timer;
   let latest = 0;
 
@@ -57,13 +113,14 @@ export function setUpRecordPicker({ prefix = 'schedule', showError }) {
     if (q !== '') query.set('q', q);
     status.textContent = 'Searching…';
     try {
-      const { items } = await api(`/crm/${collection}?${query.toString()}`);
+      const { items } = /** @type {CrmRecordPage} */ (await api(`/crm/${collection}?${query.toString()}`));
       if (request !== latest) return;
       recordSelect.replaceChildren(...items.map((record) => new Option(describeRecord(record), record.id)));
       const found = items.length === 1 ? `1 ${type} found` : `${items.length} ${collection} found`;
       const more = items.length === SEARCH_LIMIT ? ' (the first ones by name; type to narrow)' : '';
       status.textContent = items.length === 0 ? `No ${collection} match.` : `${found}${more}.`;
-    } catch (error) {
+    } catch (thrown) {
+      const error = /** @type {ApiError} */ (thrown);
       if (request !== latest) return;
       recordSelect.replaceChildren();
       status.textContent = '';
@@ -92,7 +149,10 @@ export function setUpRecordPicker({ prefix = 'schedule', showError }) {
       const id = recordSelect.value;
       return id === '' ? { type, id: null, missing: true } : { type, id, missing: false };
     },
-    /** Chooses a record type and lists its first records. */
+    /**
+     * Chooses a record type and lists its first records.
+     * @param {string} type
+     */
     choose(type) {
       window.clearTimeout(timer);
       typeSelect.value = type;
@@ -111,15 +171,19 @@ export function setUpRecordPicker({ prefix = 'schedule', showError }) {
 /**
  * The names of linked records, read once each (GET /crm/{type}/{id}). Answers a promise of the
  * name, or rejects with the ApiError (a deleted record answers 404).
+ * @returns {RecordNames}
  */
 export function createRecordNames() {
+  /** @type {Map<string, Promise<string>>} */
   const cache = new Map();
   return (type, id) => {
     const key = `${type}:${id}`;
     let name = cache.get(key);
     if (!name) {
       const collection = COLLECTIONS[type];
-      name = api(`/crm/${collection}/${encodeURIComponent(id)}`).then((record) => record.name);
+      name = api(`/crm/${collection}/${encodeURIComponent(id)}`).then(
+        (record) => /** @type {CrmRecord} */ (record).name,
+      );
       // A failure is not kept: the next refresh asks again.
       name.catch(() => cache.delete(key));
       cache.set(key, name);

@@ -1,20 +1,31 @@
+// @ts-check
 import { api } from './api.js';
-import { createRecordNames, recordKind } from './crm-records.js';
+import { createRecordNames, linkedRecord, recordKind } from './crm-records.js';
 import { setUpLinkDialog } from './link-dialog.js';
 import { createRefreshLoop } from './refresh-loop.js';
 import { browserTimeZone, describeWhen, localDate } from './time.js';
+
+/** @import { ApiError } from './api.js' */
+/** @import { CalendarEvent, CalendarEventPage, EventAttendee } from './api-types.js' */
+/** @import { RecordNames } from './crm-records.js' */
+/** @import { RefreshLoop } from './refresh-loop.js' */
 
 /**
  * The "Upcoming meetings" card: the next 14 days from GET /calendar/events, refreshed every
  * 10 s while Google Calendar is connected (every 2 s while a change is still on its way to Google).
  */
 
-const $ = (id) => document.getElementById(id);
+/**
+ * The page's element with this id (index.html has each one this module asks for).
+ * @param {string} id
+ */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 const REFRESH_MS = 10_000;
 const PENDING_REFRESH_MS = 2_000;
 const DAYS_AHEAD = 14;
 
+/** @type {Record<string, string>} */
 const RESPONSES = {
   accepted: 'accepted',
   declined: 'declined',
@@ -22,7 +33,11 @@ const RESPONSES = {
   needsAction: 'no answer yet',
 };
 
-/** Where the CRM copy stands with Google, in words. */
+/**
+ * Where the CRM copy stands with Google, in words.
+ * @param {Pick<CalendarEvent, 'sync_state' | 'sync_error'>} event
+ * @returns {string}
+ */
 export function describeSyncState(event) {
   if (event.sync_state === 'synced') return 'Synced';
   if (event.sync_state === 'pending') {
@@ -33,6 +48,14 @@ export function describeSyncState(event) {
   return event.sync_state || '';
 }
 
+/**
+ * A new element with a class (none for '') and its text (none when undefined).
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {string} [className]
+ * @param {string} [text]
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 function element(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -40,6 +63,11 @@ function element(tag, className, text) {
   return node;
 }
 
+/**
+ * A link that opens in a new tab.
+ * @param {string} href
+ * @param {string} text
+ */
 function link(href, text) {
   const anchor = element('a', '', text);
   anchor.href = href;
@@ -48,6 +76,7 @@ function link(href, text) {
   return anchor;
 }
 
+/** @param {EventAttendee[]} attendees */
 function renderAttendees(attendees) {
   const list = element('ul', 'attendees');
   list.setAttribute('aria-label', 'Attendees');
@@ -62,27 +91,32 @@ function renderAttendees(attendees) {
   return list;
 }
 
+/** @type {Record<string, string>} */
 const LINK_SOURCES = { crm: 'linked in the CRM', attendee: 'a contact among the attendees' };
 
 /**
  * The CRM record a meeting is linked to, and why, in words (the name is filled in once read), or
  * that it is not linked; with a button that opens the link dialog, except on cancelled meetings.
+ * @param {CalendarEvent} event
+ * @param {RecordNames} recordName
+ * @param {(event: CalendarEvent) => void} onLink
  */
 function renderRecordLink(event, recordName, onLink) {
   const paragraph = element('p', 'meeting-record');
   paragraph.dataset.entitySource = event.entity_source || '';
   const text = element('span');
   paragraph.append(text);
-  const linked = Boolean(event.entity_type && event.entity_id);
+  const linked = linkedRecord(event);
   if (linked) {
-    const kind = recordKind(event.entity_type);
-    const why = LINK_SOURCES[event.entity_source];
+    const kind = recordKind(linked.type);
+    const why = event.entity_source && LINK_SOURCES[event.entity_source];
+    /** @param {string | null} name */
     const say = (name) => {
       const record = name ? `${kind} “${name}”` : `a ${kind}`;
       text.textContent = `CRM record: ${record}${why ? ` (${why})` : ''}`;
     };
     say(null);
-    recordName(event.entity_type, event.entity_id).then(say, (error) => {
+    recordName(linked.type, linked.id).then(say, (/** @type {ApiError} */ error) => {
       text.textContent = `CRM record: a ${kind} that could not be read (${error.message})`;
     });
   } else {
@@ -102,6 +136,12 @@ function renderRecordLink(event, recordName, onLink) {
   return paragraph;
 }
 
+/**
+ * @param {CalendarEvent} event
+ * @param {RecordNames} recordName
+ * @param {Set<string>} newFailures The meetings whose sync failed since the last refresh.
+ * @param {(event: CalendarEvent) => void} onLink
+ */
 function renderEvent(event, recordName, newFailures, onLink) {
   const item = element('li', 'meeting');
   item.dataset.eventId = event.id;
@@ -124,7 +164,10 @@ function renderEvent(event, recordName, newFailures, onLink) {
   return item;
 }
 
-/** All pages of the next 14 days (the list is short; pages are followed to be complete). */
+/**
+ * All pages of the next 14 days (the list is short; pages are followed to be complete).
+ * @returns {Promise<CalendarEvent[]>}
+ */
 async function loadUpcoming() {
   const query = new URLSearchParams({
     start_date: localDate(0),
@@ -132,9 +175,10 @@ async function loadUpcoming() {
     time_zone: browserTimeZone(),
     limit: '100',
   });
+  /** @type {CalendarEvent[]} */
   const items = [];
   for (let page = 0; page < 10; page += 1) {
-    const result = await api(`/calendar/events?${query.toString()}`);
+    const result = /** @type {CalendarEventPage} */ (await api(`/calendar/events?${query.toString()}`));
     items.push(...result.items);
     if (!result.next_cursor) break;
     query.set('cursor', result.next_cursor);
@@ -144,11 +188,16 @@ async function loadUpcoming() {
 
 /**
  * The list's controller: `setActive(true)` starts the refresh loop (when Google Calendar is
- * connected), `refresh()` reloads now (after an action). `onError` receives ApiErrors.
+ * connected), `refresh()` reloads now (after an action), `openLink(event)` opens the link dialog
+ * for a meeting (the calendar grid uses it too). `onError` receives ApiErrors; `onLinked()` runs
+ * after a link changed.
+ * @param {{ onError: (error: ApiError) => void, onLinked?: () => void }} options
+ * @returns {RefreshLoop<object> & { openLink: (event: CalendarEvent) => void }}
  */
-export function createMeetingsList({ onError }) {
+export function createMeetingsList({ onError, onLinked = () => undefined }) {
   const section = $('meetings-section');
   const recordName = createRecordNames();
+  /** @type {Set<string>} The meetings whose sync had failed at the last refresh. */
   let failed = new Set();
   const linkDialog = setUpLinkDialog({
     recordName,
@@ -156,6 +205,7 @@ export function createMeetingsList({ onError }) {
     onChanged: (message) => {
       $('meetings-status').textContent = message;
       void loop.refresh();
+      onLinked();
     },
   });
 
@@ -173,7 +223,8 @@ export function createMeetingsList({ onError }) {
       $('meetings-empty').hidden = events.length > 0;
       $('meetings-error').hidden = true;
       return events.some((event) => event.sync_state === 'pending');
-    } catch (error) {
+    } catch (thrown) {
+      const error = /** @type {ApiError} */ (thrown);
       $('meetings-error').textContent = `The meetings could not be loaded: ${error.message}`;
       $('meetings-error').hidden = false;
       if (error.status === 401) onError(error);
@@ -189,5 +240,5 @@ export function createMeetingsList({ onError }) {
     intervalMs: REFRESH_MS,
     busyIntervalMs: PENDING_REFRESH_MS,
   });
-  return loop;
+  return { ...loop, openLink: linkDialog.open };
 }

@@ -1,5 +1,9 @@
+// @ts-check
 import { api } from './api.js';
 import { formatInstant } from './time.js';
+
+/** @import { ApiError } from './api.js' */
+/** @import { NotificationItem, NotificationPage, StreamTicket } from './api-types.js' */
 
 /**
  * The CRM's own reminders: recent ones from GET /notifications, then live ones from the
@@ -8,18 +12,26 @@ import { formatInstant } from './time.js';
  * (1 s, doubling up to 60 s) and reconnects with a fresh ticket.
  */
 
-const $ = (id) => document.getElementById(id);
+/**
+ * The page's element with this id (index.html has each one this module asks for).
+ * @param {string} id
+ */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 const MAX_SHOWN = 20;
 const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 60_000;
 
-/** When the meeting starts, from the notification's payload (all-day starts are plain dates). */
+/**
+ * When the meeting starts, from the notification's payload (all-day starts are plain dates).
+ * @param {NotificationItem} notification
+ * @returns {string}
+ */
 function describeStart(notification) {
   const start = notification.payload && notification.payload.start;
   if (typeof start !== 'string') return '';
   if (/^\d{4}-\d{2}-\d{2}$/.test(start)) {
-    const [y, m, d] = start.split('-').map(Number);
+    const [y, m, d] = /** @type {[number, number, number]} */ (start.split('-').map(Number));
     return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(undefined, {
       dateStyle: 'medium',
       timeZone: 'UTC',
@@ -28,6 +40,11 @@ function describeStart(notification) {
   return formatInstant(start);
 }
 
+/**
+ * @param {NotificationItem} notification
+ * @param {boolean} live Whether it came from the stream just now (highlighted).
+ * @returns {HTMLLIElement}
+ */
 function renderNotification(notification, live) {
   const item = document.createElement('li');
   item.className = live ? 'reminder reminder-new' : 'reminder';
@@ -52,26 +69,40 @@ function renderNotification(notification, live) {
   return item;
 }
 
+/**
+ * @param {NotificationItem} notification
+ * @param {boolean} live
+ */
 function show(notification, live) {
   const list = $('reminders-list');
   if (list.querySelector(`[data-notification-id="${CSS.escape(notification.id)}"]`)) return;
   list.prepend(renderNotification(notification, live));
-  while (list.childElementCount > MAX_SHOWN) list.lastElementChild.remove();
+  while (list.childElementCount > MAX_SHOWN) list.lastElementChild?.remove();
   $('reminders-empty').hidden = true;
 }
 
-/** Starts listening; returns a function that stops. `onError` receives ApiErrors such as 401. */
+/**
+ * Starts listening; returns a function that stops. `onError` receives ApiErrors such as 401.
+ * @param {{ onError: (error: ApiError) => void }} options
+ * @returns {() => void}
+ */
 export function startReminders({ onError }) {
+  /** @type {EventSource | undefined} */
   let source;
+  /** @type {number | undefined} */
   let timer;
   let delay = FIRST_RETRY_MS;
   let stopped = false;
 
+  /** @param {string} text */
   const setState = (text) => {
     $('reminders-state').textContent = text;
   };
 
-  /** Waits, then connects again; `why` says what went wrong, in words. */
+  /**
+   * Waits, then connects again; `why` says what went wrong, in words.
+   * @param {string} why
+   */
   function retryLater(why) {
     if (stopped) return;
     setState(`${why} Reconnecting in ${Math.round(delay / 1000)} s…`);
@@ -81,10 +112,14 @@ export function startReminders({ onError }) {
 
   async function connect() {
     if (stopped) return;
+    /** @type {string} */
     let ticket;
     try {
-      ({ ticket } = await api('/notifications/stream-ticket', { method: 'POST' }));
-    } catch (error) {
+      ({ ticket } = /** @type {StreamTicket} */ (
+        await api('/notifications/stream-ticket', { method: 'POST' })
+      ));
+    } catch (thrown) {
+      const error = /** @type {ApiError} */ (thrown);
       if (error.status === 401) {
         stopped = true;
         onError(error);
@@ -101,14 +136,14 @@ export function startReminders({ onError }) {
     });
     source.addEventListener('reminder', (event) => {
       try {
-        show(JSON.parse(event.data), true);
+        show(/** @type {NotificationItem} */ (JSON.parse(event.data)), true);
       } catch {
         // A frame that is not a notification is not shown.
       }
     });
     // The ticket is single use, so EventSource's own retry would be refused: reconnect by hand.
     source.addEventListener('error', () => {
-      source.close();
+      source?.close();
       source = undefined;
       retryLater('The connection for live reminders was lost.');
     });
@@ -116,9 +151,10 @@ export function startReminders({ onError }) {
 
   async function loadRecent() {
     try {
-      const { items } = await api('/notifications?limit=10');
+      const { items } = /** @type {NotificationPage} */ (await api('/notifications?limit=10'));
       for (const item of [...items].reverse()) show(item, false);
-    } catch (error) {
+    } catch (thrown) {
+      const error = /** @type {ApiError} */ (thrown);
       if (error.status === 401) {
         onError(error);
         return;

@@ -1,6 +1,10 @@
+// @ts-check
 import { api } from './api.js';
 import { setUpRecordPicker } from './crm-records.js';
 import { addMinutesToWallClock, browserTimeZone, nextFullHour, timeZoneChoices } from './time.js';
+
+/** @import { ApiError } from './api.js' */
+/** @import { CalendarEvent } from './api-types.js' */
 
 /**
  * The "Schedule a meeting" form: POST /calendar/events with wall-clock times in the chosen time
@@ -9,14 +13,48 @@ import { addMinutesToWallClock, browserTimeZone, nextFullHour, timeZoneChoices }
  * next to the form.
  */
 
-const $ = (id) => document.getElementById(id);
+/**
+ * The page's element with this id (index.html has each one this module asks for).
+ * @param {string} id
+ */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 const MAX_REMINDERS = 5;
+
+/**
+ * A reminder as the form sends it: how (`popup` or `email`) and how many minutes before.
+ * @typedef {{ method: string, minutes: number }} Reminder
+ */
+
+/**
+ * The POST /calendar/events body the form sends.
+ * @typedef {object} MeetingBody
+ * @property {string} title
+ * @property {string} start
+ * @property {string} end
+ * @property {string} time_zone
+ * @property {{ email: string }[]} attendees
+ * @property {boolean} conference
+ * @property {Reminder[]} [reminders]
+ * @property {string} [entity_type]
+ * @property {string} [entity_id]
+ */
 
 /**
  * The POST /calendar/events body for the form's values (attendees: emails separated by commas).
  * `reminders` is omitted for the user's defaults, else the list of overrides (empty: none);
  * `entity` is { type, id } or null.
+ * @param {{
+ *   title: string,
+ *   start: string,
+ *   durationMinutes: number,
+ *   attendees: string,
+ *   conference: boolean,
+ *   timeZone: string,
+ *   reminders: Reminder[] | undefined,
+ *   entity: { type: string, id: string } | null,
+ * }} fields
+ * @returns {MeetingBody}
  */
 export function meetingBody({
   title,
@@ -29,6 +67,7 @@ export function meetingBody({
   entity,
 }) {
   const end = addMinutesToWallClock(start, durationMinutes);
+  /** @type {MeetingBody} */
   const body = {
     title: title.trim(),
     start,
@@ -49,6 +88,7 @@ export function meetingBody({
   return body;
 }
 
+/** @param {string} message The error to show; '' hides it. */
 function showError(message) {
   const box = $('schedule-error');
   box.textContent = message;
@@ -56,14 +96,19 @@ function showError(message) {
 }
 
 function fillTimeZones() {
-  const select = $('schedule-time-zone');
+  const select = /** @type {HTMLSelectElement} */ ($('schedule-time-zone'));
   const own = browserTimeZone();
   select.replaceChildren(
     ...timeZoneChoices().map((zone) => new Option(zone.replace(/_/g, ' '), zone, false, zone === own)),
   );
 }
 
-/** One reminder row: how (pop-up or email) and how many minutes before, each with its label. */
+/**
+ * One reminder row: how (pop-up or email) and how many minutes before, each with its label.
+ * @param {string} [method]
+ * @param {number} [minutes]
+ * @returns {HTMLLIElement}
+ */
 function reminderRow(method = 'popup', minutes = 10) {
   const item = document.createElement('li');
   item.className = 'reminder-row';
@@ -98,29 +143,40 @@ function renumberReminders() {
   const rows = [...$('schedule-reminder-list').children];
   rows.forEach((row, index) => {
     const n = index + 1;
-    row.querySelector('.reminder-method').setAttribute('aria-label', `Reminder ${n}: how`);
-    row.querySelector('.reminder-minutes').setAttribute('aria-label', `Reminder ${n}: minutes before`);
-    row.querySelector('button').setAttribute('aria-label', `Remove reminder ${n}`);
+    row.querySelector('.reminder-method')?.setAttribute('aria-label', `Reminder ${n}: how`);
+    row.querySelector('.reminder-minutes')?.setAttribute('aria-label', `Reminder ${n}: minutes before`);
+    row.querySelector('button')?.setAttribute('aria-label', `Remove reminder ${n}`);
   });
   $('schedule-reminders-none').hidden = rows.length > 0;
   $('schedule-add-reminder').hidden = rows.length >= MAX_REMINDERS;
 }
 
+/** @returns {string} */
 function remindersMode() {
-  return document.querySelector('input[name="reminders_mode"]:checked')?.value ?? 'default';
+  const checked = /** @type {HTMLInputElement | null} */ (
+    document.querySelector('input[name="reminders_mode"]:checked')
+  );
+  return checked?.value ?? 'default';
 }
 
-/** The reminders to send: undefined for the user's defaults, else the overrides (or an error in words). */
+/**
+ * The reminders to send: undefined for the user's defaults, else the overrides (or an error in words).
+ * @returns {{ reminders: Reminder[] | undefined, error?: undefined }
+ *   | { reminders?: undefined, error: string, focus: HTMLInputElement }}
+ */
 function readReminders() {
   if (remindersMode() !== 'custom') return { reminders: undefined };
+  /** @type {Reminder[]} */
   const reminders = [];
+  // Each row is a reminderRow(), with its select and input.
   for (const row of $('schedule-reminder-list').children) {
-    const input = row.querySelector('.reminder-minutes');
+    const input = /** @type {HTMLInputElement} */ (row.querySelector('.reminder-minutes'));
     const minutes = Number(input.value);
     if (input.value === '' || !Number.isInteger(minutes) || minutes < 0) {
       return { error: 'Each reminder needs a whole number of minutes (0 or more).', focus: input };
     }
-    reminders.push({ method: row.querySelector('.reminder-method').value, minutes });
+    const method = /** @type {HTMLSelectElement} */ (row.querySelector('.reminder-method')).value;
+    reminders.push({ method, minutes });
   }
   return { reminders };
 }
@@ -140,7 +196,9 @@ function setUpReminders() {
   $('schedule-add-reminder').addEventListener('click', () => {
     list.append(reminderRow());
     renumberReminders();
-    list.lastElementChild?.querySelector('.reminder-minutes')?.focus();
+    /** @type {HTMLInputElement | null | undefined} */ (
+      list.lastElementChild?.querySelector('.reminder-minutes')
+    )?.focus();
   });
   return () => {
     list.replaceChildren();
@@ -155,10 +213,15 @@ const CONNECTION_REFUSALS = new Set(['calendar_not_connected', 'calendar_reauth_
 /**
  * Wires the form once; `onCreated(event)` runs after the service accepted a meeting,
  * `onConnectionChanged()` after a refusal because Google Calendar is not (or no longer) connected.
+ * @param {{
+ *   onCreated: (event: CalendarEvent) => void,
+ *   onError: (error: ApiError) => void,
+ *   onConnectionChanged: () => void,
+ * }} options
  */
 export function setUpScheduleForm({ onCreated, onError, onConnectionChanged }) {
-  const form = $('schedule-form');
-  const startInput = $('schedule-start');
+  const form = /** @type {HTMLFormElement} */ ($('schedule-form'));
+  const startInput = /** @type {HTMLInputElement} */ ($('schedule-start'));
   startInput.value = nextFullHour();
   fillTimeZones();
   const resetReminders = setUpReminders();
@@ -190,19 +253,19 @@ export function setUpScheduleForm({ onCreated, onError, onConnectionChanged }) {
       return;
     }
     const body = meetingBody({
-      title: $('schedule-title').value,
+      title: /** @type {HTMLInputElement} */ ($('schedule-title')).value,
       start,
-      durationMinutes: Number($('schedule-duration').value),
-      attendees: $('schedule-attendees').value,
-      conference: $('schedule-meet').checked,
-      timeZone: $('schedule-time-zone').value || browserTimeZone(),
+      durationMinutes: Number(/** @type {HTMLSelectElement} */ ($('schedule-duration')).value),
+      attendees: /** @type {HTMLInputElement} */ ($('schedule-attendees')).value,
+      conference: /** @type {HTMLInputElement} */ ($('schedule-meet')).checked,
+      timeZone: /** @type {HTMLSelectElement} */ ($('schedule-time-zone')).value || browserTimeZone(),
       reminders: chosen.reminders,
       entity,
     });
-    const button = $('schedule-submit');
+    const button = /** @type {HTMLButtonElement} */ ($('schedule-submit'));
     button.disabled = true;
     try {
-      const created = await api('/calendar/events', { method: 'POST', body });
+      const created = /** @type {CalendarEvent} */ (await api('/calendar/events', { method: 'POST', body }));
       form.reset();
       resetReminders();
       picker.reset();
@@ -210,7 +273,8 @@ export function setUpScheduleForm({ onCreated, onError, onConnectionChanged }) {
       startInput.value = nextFullHour();
       $('schedule-status').textContent = `“${created.title || body.title}” scheduled.`;
       onCreated(created);
-    } catch (error) {
+    } catch (thrown) {
+      const error = /** @type {ApiError} */ (thrown);
       if (error.status === 401) {
         onError(error);
         return;

@@ -4,7 +4,9 @@ import { startEmulator, type EmulatorOptions } from './index.js';
 const USAGE = `Google Calendar API v3 + OAuth 2.0 emulator
 
 Usage: npm run emulator -- [--port 8085] [--host 127.0.0.1] [--auto-consent]
-                          [--snapshot state.json] [--rate-limit 600] [--webhook-retry-base-ms 1000] [--log]`;
+                          [--snapshot state.json] [--rate-limit 600] [--webhook-retry-base-ms 1000]
+                          [--conference-delay-ms 300] [--burst-limit 0]
+                          [--allow-loopback-http-webhooks] [--log]`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
@@ -30,6 +32,9 @@ async function main(): Promise<void> {
         snapshot: { type: 'string' },
         'rate-limit': { type: 'string' },
         'webhook-retry-base-ms': { type: 'string' },
+        'conference-delay-ms': { type: 'string' },
+        'burst-limit': { type: 'string' },
+        'allow-loopback-http-webhooks': { type: 'boolean' },
         log: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -46,12 +51,18 @@ async function main(): Promise<void> {
     port: intOption(values.port, 'port', 0, 65535) ?? 8085,
     host: values.host ?? '127.0.0.1',
     autoConsent: values['auto-consent'] ?? false,
+    // Google requires https push addresses; a standalone emulator follows it unless told otherwise.
+    loopbackHttpWebhooks: values['allow-loopback-http-webhooks'] ?? false,
     logger: values.log ?? false,
   };
   const rateLimit = intOption(values['rate-limit'], 'rate-limit', 1, 100_000_000);
   if (rateLimit !== undefined) options.rateLimitPerMinute = rateLimit;
   const retryBase = intOption(values['webhook-retry-base-ms'], 'webhook-retry-base-ms', 0, 600_000);
   if (retryBase !== undefined) options.webhookRetryBaseMs = retryBase;
+  const conferenceDelay = intOption(values['conference-delay-ms'], 'conference-delay-ms', 0, 3_600_000);
+  if (conferenceDelay !== undefined) options.conferenceDelayMs = conferenceDelay;
+  const burstLimit = intOption(values['burst-limit'], 'burst-limit', 0, 1_000_000);
+  if (burstLimit !== undefined) options.burstLimitPerSecond = burstLimit;
   if (values.snapshot) options.snapshotFile = values.snapshot;
 
   const emulator = await startEmulator(options);

@@ -1,6 +1,6 @@
 /**
  * Errors of the Google surface, in Google's own envelope:
- * {"error":{"code","message","errors":[{"domain","reason","message","locationType?","location?"}]}}
+ * {"error":{"code","message","errors":[{"domain","reason","message","locationType?","location?"}],"status?"}}
  * See https://developers.google.com/workspace/calendar/api/guides/errors
  */
 export interface GoogleErrorItem {
@@ -9,6 +9,28 @@ export interface GoogleErrorItem {
   message: string;
   locationType?: string;
   location?: string;
+}
+
+/**
+ * Google's canonical error code names (google.rpc.Code) by HTTP status, as its front end adds them
+ * in `error.status`. Statuses without a canonical code (405, 410, 413, 502...) get none.
+ */
+const CANONICAL_STATUS: Readonly<Record<number, string>> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  409: 'ALREADY_EXISTS',
+  412: 'FAILED_PRECONDITION',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  501: 'UNIMPLEMENTED',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+};
+
+export interface GoogleErrorEnvelope {
+  error: { code: number; message: string; errors: GoogleErrorItem[]; status?: string };
 }
 
 export class GoogleApiError extends Error {
@@ -24,8 +46,27 @@ export class GoogleApiError extends Error {
     this.headers = headers;
   }
 
-  toEnvelope(): { error: { code: number; message: string; errors: GoogleErrorItem[] } } {
-    return { error: { code: this.code, message: this.message, errors: this.items } };
+  /** The canonical status name; a 409 `conflict` (not `duplicate`) is ABORTED, as in google.rpc. */
+  get status(): string | undefined {
+    if (this.code === 409 && this.items[0]?.reason === 'conflict') return 'ABORTED';
+    return CANONICAL_STATUS[this.code];
+  }
+
+  toEnvelope(): GoogleErrorEnvelope {
+    const error: GoogleErrorEnvelope['error'] = {
+      code: this.code,
+      message: this.message,
+      errors: this.items,
+    };
+    const status = this.status;
+    if (status !== undefined) error.status = status;
+    return { error };
+  }
+
+  /** Adds `Retry-After` (whole seconds, at least 1 when the wait is above zero). */
+  retryAfter(seconds: number): this {
+    this.headers['retry-after'] = String(Math.max(0, Math.ceil(seconds)));
+    return this;
   }
 }
 
@@ -87,6 +128,10 @@ export const googleErrors = {
     ),
   rateLimitExceeded: (code: 403 | 429 = 403): GoogleApiError =>
     single(code, 'usageLimits', 'rateLimitExceeded', 'Rate Limit Exceeded'),
+  userRateLimitExceeded: (): GoogleApiError =>
+    single(403, 'usageLimits', 'userRateLimitExceeded', 'User Rate Limit Exceeded'),
+  quotaExceeded: (): GoogleApiError =>
+    single(403, 'usageLimits', 'quotaExceeded', 'Calendar usage limits exceeded.'),
   backendError: (): GoogleApiError => single(500, 'global', 'backendError', 'Backend Error'),
   unavailable: (): GoogleApiError =>
     single(503, 'global', 'backendError', 'The service is currently unavailable.'),
@@ -95,7 +140,10 @@ export const googleErrors = {
     single(409, 'global', 'duplicate', 'The requested identifier already exists.'),
   deleted: (): GoogleApiError => single(410, 'global', 'deleted', 'Resource has been deleted'),
   fullSyncRequired: (): GoogleApiError =>
-    single(410, 'calendar', 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.'),
+    single(410, 'calendar', 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.', {
+      name: 'syncToken',
+      type: 'parameter',
+    }),
   conditionNotMet: (): GoogleApiError =>
     single(412, 'global', 'conditionNotMet', 'Precondition Failed', { name: 'If-Match', type: 'header' }),
   parseError: (): GoogleApiError => single(400, 'global', 'parseError', 'Parse Error'),
@@ -103,6 +151,11 @@ export const googleErrors = {
   invalid: (message: string, parameter?: string): GoogleApiError =>
     single(400, 'global', 'invalid', message, parameter ? { name: parameter, type: 'parameter' } : undefined),
   required: (message: string): GoogleApiError => single(400, 'global', 'required', message),
+  requiredParameter: (parameter: string): GoogleApiError =>
+    single(400, 'global', 'required', `Required parameter: ${parameter}`, {
+      name: parameter,
+      type: 'parameter',
+    }),
   invalidParameter: (parameter: string, message: string): GoogleApiError =>
     single(400, 'global', 'invalidParameter', message, { name: parameter, type: 'parameter' }),
   calendarError: (reason: string, message: string, location?: string): GoogleApiError =>
@@ -112,6 +165,14 @@ export const googleErrors = {
       name: location,
       type: 'parameter',
     }),
+  /** Google delivers push notifications to https addresses only. */
+  webhookUrlNotHttps: (address: string): GoogleApiError =>
+    single(
+      400,
+      'global',
+      'push.webhookUrlNotHttps',
+      `WebHook callback must be HTTPS: ${address.slice(0, 256)}`,
+    ),
   channelIdNotUnique: (id: string): GoogleApiError =>
     single(400, 'global', 'channelIdNotUnique', `Channel id ${id} not unique`),
   requestTooLarge: (): GoogleApiError => single(413, 'global', 'uploadTooLarge', 'Request Entity Too Large'),

@@ -8,7 +8,7 @@ export function escapeHtml(value: unknown): string {
     .replace(/'/g, '&#39;');
 }
 
-export const BASE_CSS = `
+const BASE_CSS = `
   *{box-sizing:border-box}
   body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f6f8fc;color:#1f1f1f}
   header{background:#fff;border-bottom:1px solid #dadce0;padding:12px 24px;display:flex;gap:16px;align-items:center}

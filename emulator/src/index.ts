@@ -17,6 +17,15 @@ export interface EmulatorOptions {
   snapshotFile?: string;
   /** Base delay of the exponential backoff when a webhook receiver answers 5xx (default 1000 ms). */
   webhookRetryBaseMs?: number;
+  /** Emulator time before a pending Meet create request gets its link (default 300 ms). */
+  conferenceDelayMs?: number;
+  /** Requests per second per Google user before 429 `rateLimitExceeded` with Retry-After (default 0: none). */
+  burstLimitPerSecond?: number;
+  /**
+   * Accept plain `http://` push-channel addresses on loopback hosts (default true here, for the
+   * embedded demo and test suites; the CLI defaults to false). Google requires https everywhere.
+   */
+  loopbackHttpWebhooks?: boolean;
   /** Log requests with pino (default false). */
   logger?: boolean;
 }
@@ -35,6 +44,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     autoConsent: options.autoConsent ?? false,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 600,
     webhookRetryBaseMs: options.webhookRetryBaseMs ?? 1000,
+    conferenceDelayMs: options.conferenceDelayMs ?? 300,
+    burstLimitPerSecond: options.burstLimitPerSecond ?? 0,
+    loopbackHttpWebhooks: options.loopbackHttpWebhooks ?? true,
   };
   const state = new EmulatorState(settings);
   const snapshotFile = options.snapshotFile;
@@ -45,6 +57,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       state.settings.rateLimitPerMinute = options.rateLimitPerMinute;
     if (options.webhookRetryBaseMs !== undefined)
       state.settings.webhookRetryBaseMs = options.webhookRetryBaseMs;
+    if (options.conferenceDelayMs !== undefined) state.settings.conferenceDelayMs = options.conferenceDelayMs;
+    if (options.burstLimitPerSecond !== undefined)
+      state.settings.burstLimitPerSecond = options.burstLimitPerSecond;
+    if (options.loopbackHttpWebhooks !== undefined)
+      state.settings.loopbackHttpWebhooks = options.loopbackHttpWebhooks;
   }
 
   const parts = buildServer(
@@ -80,6 +97,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     close: () => {
       closed ??= (async () => {
         parts.dispatcher.close();
+        parts.conferences.close();
         parts.cancelHangs();
         if (snapshotFile) await saveSnapshot(state, snapshotFile);
         await parts.app.close();

@@ -10,9 +10,11 @@ import { faultError } from './admin/fault-errors.js';
 import { registerObserveRoutes } from './admin/observe.routes.js';
 import { registerAclRoutes } from './calendar/acl.routes.js';
 import { registerCalendarListRoutes } from './calendar/calendar-list.routes.js';
+import { registerCalendarRoutes } from './calendar/calendars.routes.js';
 import { registerChannelRoutes } from './calendar/channels.routes.js';
 import { registerEventRoutes } from './calendar/events.routes.js';
 import { registerFreeBusyRoutes } from './calendar/freebusy.routes.js';
+import { ConferenceTimer } from './calendar/conference-jobs.js';
 import { dropAfterApply, RawText } from './calendar/route-kit.js';
 import { WebhookDispatcher } from './calendar/webhook-delivery.js';
 import { AdminError, googleErrors, GoogleApiError, OAuthError } from './errors.js';
@@ -63,9 +65,10 @@ function parseJson(text: string): unknown {
   return JSON.parse(text, (key, value: unknown) => (key === '__proto__' ? undefined : value)) as unknown;
 }
 
-export interface ServerParts {
+interface ServerParts {
   app: FastifyInstance;
   dispatcher: WebhookDispatcher;
+  conferences: ConferenceTimer;
   /** Cancels pending fault delays so that close() does not wait for them. */
   cancelHangs(): void;
 }
@@ -93,6 +96,7 @@ export function buildServer(state: EmulatorState, hooks: AdminHooks, logger: boo
     },
   });
   const dispatcher = new WebhookDispatcher(state);
+  const conferences = new ConferenceTimer(state);
   const hangs = new Set<() => void>();
 
   app.removeAllContentTypeParsers();
@@ -163,6 +167,7 @@ export function buildServer(state: EmulatorState, hooks: AdminHooks, logger: boo
   app.setNotFoundHandler((request, reply) => sendError404(reply, surfaceOf(request.url)));
 
   registerCalendarListRoutes(app, state);
+  registerCalendarRoutes(app, state);
   registerAclRoutes(app, state);
   registerEventRoutes(app, state);
   registerChannelRoutes(app, state, dispatcher);
@@ -170,13 +175,14 @@ export function buildServer(state: EmulatorState, hooks: AdminHooks, logger: boo
   registerAuthorizeRoutes(app, state);
   registerTokenRoutes(app, state);
   registerUserInfoRoutes(app, state);
-  registerAdminRoutes(app, state, hooks);
+  registerAdminRoutes(app, state, hooks, conferences);
   registerObserveRoutes(app, state, dispatcher);
   registerUiRoutes(app, state);
 
   return {
     app,
     dispatcher,
+    conferences,
     cancelHangs: () => {
       for (const done of [...hangs]) done();
     },

@@ -8,11 +8,6 @@ export function isValidTimeZone(zone: string): boolean {
   return zone.length <= 100 && IANAZone.isValidZone(zone);
 }
 
-/** True when an RFC 3339 date-time carries an offset or `Z`. */
-export function hasOffset(value: string): boolean {
-  return /([Zz]|[+-]\d{2}:\d{2})$/.test(value);
-}
-
 /**
  * Parses an RFC 3339 date-time. Without an offset the wall time is read in `zone`;
  * returns null when the text or the zone is invalid.
@@ -33,8 +28,8 @@ export function parseDateTime(value: string, zone?: string): number | null {
   if (z === undefined && sign === undefined) {
     // Wall-clock time: read in the given zone (DST gaps move forward, as Google does).
     if (!zone) return null;
-    const dt = DateTime.fromObject({ year, month, day, hour, minute, second, millisecond: millis }, { zone });
-    return dt.isValid ? dt.toMillis() : null;
+    if (!DateTime.fromObject({ year, month, day }, { zone }).isValid) return null;
+    return wallTimeToMillis({ year, month, day, hour, minute, second }, zone) + millis;
   }
   let offsetMinutes = 0;
   if (sign !== undefined) {
@@ -47,6 +42,29 @@ export function parseDateTime(value: string, zone?: string): number | null {
   utc.setUTCFullYear(year, month - 1, day);
   utc.setUTCHours(hour, minute, second, millis);
   return utc.getTime() - offsetMinutes * 60_000;
+}
+
+/**
+ * The instant of a wall-clock time in `zone`, read as RFC 5545 (section 3.3.5) and java.time do: a
+ * time that happens twice (clocks going back) is the first of the two; a time that does not exist
+ * (clocks going forward) uses the offset before the gap, so it moves forward by the gap.
+ */
+export function wallTimeToMillis(
+  wall: { year: number; month: number; day: number; hour: number; minute: number; second: number },
+  zone: string,
+): number {
+  const dt = DateTime.fromObject(wall, { zone });
+  const ms = dt.toMillis();
+  // luxon settles a repeated wall time on its later instant; the earlier one, when the wall time
+  // happens there too, sits one offset change before it.
+  const offsetBefore = DateTime.fromMillis(ms - 86_400_000, { zone }).offset;
+  if (offsetBefore > dt.offset) {
+    const earlier = DateTime.fromMillis(ms - (offsetBefore - dt.offset) * 60_000, { zone });
+    if (earlier.hour === wall.hour && earlier.minute === wall.minute && earlier.day === wall.day) {
+      return earlier.toMillis();
+    }
+  }
+  return ms;
 }
 
 function daysInMonth(year: number, month: number): number {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setup, uniqueEmail, type TestEmulator } from './support/emulator.js';
 import { expectGoogleError } from './support/errors.js';
 import { timedEvent } from './support/events.js';
@@ -78,30 +78,40 @@ describe('users and tokens', () => {
 });
 
 describe('clock', () => {
+  // The emulator's clock runs with the process's time; freezing Date makes every reading exact.
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('reads, advances and sets the clock', async () => {
-    const before = new Date(((await emu.admin.get('/clock')) as { now: string }).now).getTime();
+    type ClockView = { now: string; offsetMs: number };
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2031-03-01T09:00:00Z') });
+    const read = (await emu.admin.get('/clock')) as ClockView;
+    const before = new Date(read.now).getTime();
     expect(Number.isFinite(before)).toBe(true);
-    const advanced = (await emu.admin.post('/clock', { advanceMs: 90_000 })) as { now: string };
-    expect(new Date(advanced.now).getTime() - before).toBeGreaterThanOrEqual(90_000);
-    expect(new Date(advanced.now).getTime() - before).toBeLessThan(95_000);
+    const advanced = (await emu.admin.post('/clock', { advanceMs: 90_000 })) as ClockView;
+    expect(advanced.offsetMs - read.offsetMs).toBe(90_000);
+    expect(new Date(advanced.now).getTime() - before).toBe(90_000);
     const target = new Date(before + 10 * 86_400_000).toISOString();
     await emu.admin.post('/clock', { now: target });
-    const now = new Date(((await emu.admin.get('/clock')) as { now: string }).now).getTime();
-    expect(now - Date.parse(target)).toBeGreaterThanOrEqual(0);
-    expect(now - Date.parse(target)).toBeLessThan(5_000);
+    vi.setSystemTime(new Date('2031-03-01T09:00:05Z'));
+    const now = new Date(((await emu.admin.get('/clock')) as ClockView).now).getTime();
+    // A set clock keeps running with real time from the target.
+    expect(now - Date.parse(target)).toBe(5_000);
   });
 
   it('stamps created/updated with the emulator clock', async () => {
     const user = await emu.newUser();
     const target = '2035-01-01T00:00:00.000Z';
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2031-03-01T09:00:00Z') });
     await emu.admin.post('/clock', { now: target });
     const fresh = await emu.connect(user.email);
     const { data } = await fresh.cal.events.insert({
       calendarId: 'primary',
       requestBody: timedEvent('2035-02-01T10:00:00Z'),
     });
-    expect(Date.parse(data.created!) - Date.parse(target)).toBeLessThan(5_000);
-    expect(Date.parse(data.created!)).toBeGreaterThanOrEqual(Date.parse(target));
+    expect(data.created).toBe(target);
+    expect(data.updated).toBe(target);
   });
 
   it('refuses a malformed clock request with 400', async () => {

@@ -97,6 +97,7 @@ describe('error faults with a chosen status and reason', () => {
       code: 403,
       message: 'Forbidden',
       errors: [{ domain: 'global', reason: 'forbidden', message: 'Forbidden' }],
+      status: 'PERMISSION_DENIED',
     });
   });
 

@@ -68,7 +68,6 @@ describe(`request parsing fuzz (seed ${SEED}, ${CASES} cases)`, () => {
     const rng = new Random(SEED);
     const failures: string[] = [];
     const seen = new Map<string, number>();
-    const started = Date.now();
     for (let i = 0; i < CASES; i += 1) {
       const c = fuzzCase(rng, eventId);
       seen.set(c.target, (seen.get(c.target) ?? 0) + 1);
@@ -81,7 +80,9 @@ describe(`request parsing fuzz (seed ${SEED}, ${CASES} cases)`, () => {
       }
     }
     expect(failures, failures.slice(0, 15).join('\n')).toEqual([]);
-    // Every parsing surface was exercised, and the whole run stayed bounded.
+    // Every case got an answer within CASE_TIMEOUT_MS (a hang is a failure above), and every
+    // parsing surface was exercised.
+    expect([...seen.values()].reduce((sum, n) => sum + n, 0)).toBe(CASES);
     expect([...seen.keys()].sort()).toEqual(
       [
         'calendar paths',
@@ -95,7 +96,6 @@ describe(`request parsing fuzz (seed ${SEED}, ${CASES} cases)`, () => {
         'oauth token',
       ].sort(),
     );
-    expect(Date.now() - started).toBeLessThan(60_000);
   }, 90_000);
 
   it('still answers normally afterwards', async () => {

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../src/index.js';
+import { waitFor } from '../../test/support/wait-for.js';
 import { adminCall, connectedUser } from './impl-helpers.js';
 
 let emu: RunningEmulator;
@@ -28,11 +29,6 @@ afterAll(async () => {
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
 });
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(check()).toBe(true);
-}
-
 describe('push notifications', () => {
   it('sends sync, then exists for API and dashboard changes, retrying a 500', async () => {
     const cal = await connectedUser(emu, 'hook@example.com');
@@ -41,7 +37,7 @@ describe('push notifications', () => {
       requestBody: { id: 'impl-channel-1', type: 'web_hook', address, token: 'secret' },
     });
     expect(channel).toMatchObject({ kind: 'api#channel', id: 'impl-channel-1', token: 'secret' });
-    await until(() => received.length === 1);
+    await waitFor('the sync notification', () => received.length === 1);
     expect(received[0]).toMatchObject({
       'x-goog-resource-state': 'sync',
       'x-goog-message-number': '1',
@@ -57,7 +53,7 @@ describe('push notifications', () => {
         end: { dateTime: '2030-01-01T11:00:00Z' },
       },
     });
-    await until(() => received.length === 3);
+    await waitFor('the retried notification', () => received.length === 3);
     expect(received.slice(1).map((h) => h['x-goog-message-number'])).toEqual(['2', '2']);
 
     // The dashboard form goes through the same domain code, so it notifies too.
@@ -74,7 +70,7 @@ describe('push notifications', () => {
       redirect: 'manual',
     });
     expect(posted.status).toBe(303);
-    await until(() => received.length === 4);
+    await waitFor('the dashboard change notification', () => received.length === 4);
     expect(received[3]!['x-goog-resource-state']).toBe('exists');
     const page = await (await fetch(`${emu.url}/`)).text();
     expect(page).toContain('from the page');

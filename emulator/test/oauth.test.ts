@@ -1,5 +1,5 @@
 import { calendar } from '@googleapis/calendar';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { asCalendarAuth, setup, type TestEmulator } from './support/emulator.js';
 import { expectRawError } from './support/errors.js';
 import { advanceClock } from './support/events.js';
@@ -88,15 +88,21 @@ describe('authorization code grant', () => {
     const email = await emu.createUser();
     const client = emu.oauthClient();
     const { code, codeVerifier } = await authorizationCode(client, { email });
-    const { tokens } = await client.getToken({ code, codeVerifier: codeVerifier! });
+    // Date is frozen around the exchange so the client's receipt time is known exactly.
+    const receivedAt = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'], now: receivedAt });
+    const { tokens } = await client.getToken({ code, codeVerifier: codeVerifier! }).finally(() => {
+      vi.useRealTimers();
+    });
     expect(tokens).toMatchObject({
       access_token: expect.any(String),
       refresh_token: expect.any(String),
       token_type: 'Bearer',
     });
     expect(tokens.scope).toContain('https://www.googleapis.com/auth/calendar');
-    expect(tokens.expiry_date! - Date.now()).toBeGreaterThan(3_590_000);
-    expect(tokens.expiry_date! - Date.now()).toBeLessThanOrEqual(3_599_000);
+    // The client stamps expiry_date = its receipt time + expires_in: expires_in is in (3590 s, 3599 s].
+    expect(tokens.expiry_date! - receivedAt).toBeGreaterThan(3_590_000);
+    expect(tokens.expiry_date! - receivedAt).toBeLessThanOrEqual(3_599_000);
     client.setCredentials(tokens);
     const cal = calendar({ version: 'v3', auth: asCalendarAuth(client), rootUrl: `${emu.url}/` });
     const { data } = await cal.calendarList.list();

@@ -115,13 +115,20 @@ describe('conference data', () => {
   const createRequest = (requestId: string): object => ({
     createRequest: { requestId, conferenceSolutionKey: { type: 'hangoutsMeet' } },
   });
+  /** The event once its pending conference requests have been settled. */
+  const settled = async (eventId: string) => {
+    await emu.admin.post('/conferences/settle');
+    return (await user.cal.events.get({ calendarId: 'primary', eventId })).data;
+  };
 
   it('creates a Meet conference with conferenceDataVersion=1', async () => {
-    const { data } = await user.cal.events.insert({
+    const { data: created } = await user.cal.events.insert({
       calendarId: 'primary',
       conferenceDataVersion: 1,
       requestBody: timedEvent('2031-02-01T10:00:00Z', 30, { conferenceData: createRequest('req-1') }),
     });
+    expect(created.conferenceData?.createRequest?.status?.statusCode).toBe('pending');
+    const data = await settled(created.id!);
     expect(data.hangoutLink).toMatch(/^https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
     const conf = data.conferenceData!;
     expect(conf.conferenceId).toEqual(expect.any(String));
@@ -133,11 +140,12 @@ describe('conference data', () => {
   });
 
   it('is idempotent for the same requestId and makes a new conference for a new one', async () => {
-    const { data } = await user.cal.events.insert({
+    const { data: created } = await user.cal.events.insert({
       calendarId: 'primary',
       conferenceDataVersion: 1,
       requestBody: timedEvent('2031-02-02T10:00:00Z', 30, { conferenceData: createRequest('req-2') }),
     });
+    const data = await settled(created.id!);
     const same = await user.cal.events.patch({
       calendarId: 'primary',
       eventId: data.id!,
@@ -152,7 +160,9 @@ describe('conference data', () => {
       conferenceDataVersion: 1,
       requestBody: { conferenceData: createRequest('req-3') },
     });
-    expect(fresh.data.conferenceData?.conferenceId).not.toBe(data.conferenceData?.conferenceId);
+    const renewed = await settled(fresh.data.id!);
+    expect(renewed.conferenceData?.conferenceId).toEqual(expect.any(String));
+    expect(renewed.conferenceData?.conferenceId).not.toBe(data.conferenceData?.conferenceId);
   });
 
   it('ignores conferenceData without conferenceDataVersion=1', async () => {
@@ -165,11 +175,13 @@ describe('conference data', () => {
   });
 
   it('keeps the conference when a later patch omits conferenceDataVersion', async () => {
-    const { data } = await user.cal.events.insert({
+    const { data: created } = await user.cal.events.insert({
       calendarId: 'primary',
       conferenceDataVersion: 1,
       requestBody: timedEvent('2031-02-04T10:00:00Z', 30, { conferenceData: createRequest('req-5') }),
     });
+    const data = await settled(created.id!);
+    expect(data.hangoutLink).toEqual(expect.any(String));
     const patched = await user.cal.events.patch({
       calendarId: 'primary',
       eventId: data.id!,

@@ -4,7 +4,7 @@ import { setup, type Connected, type TestEmulator } from './support/emulator.js'
 import { expectGoogleEnvelope } from './support/errors.js';
 import { timedEvent } from './support/events.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
-import { expectSchema, routeFor, schemaErrors, validatedMethods } from './support/schema.js';
+import { discovery, expectSchema, routeFor, schemaErrors, validatedMethods } from './support/schema.js';
 
 let emu: TestEmulator;
 let user: Connected;
@@ -42,6 +42,26 @@ describe('the validators themselves', () => {
     expect(schemaErrors('Channel', { kind: 'api#channel', expiration: 1234 })).not.toEqual([]);
     expect(schemaErrors('Channel', { kind: 'api#channel', expiration: '1234' })).toEqual([]);
     expect(schemaErrors('Event', { ...event, extendedProperties: { private: { a: 1 } } })).not.toEqual([]);
+  });
+
+  it('follows discovery revision 20260519, where homeOffice is of type any', () => {
+    expect(discovery.revision).toBe('20260519');
+    const located = {
+      kind: 'calendar#event',
+      eventType: 'workingLocation',
+      workingLocationProperties: { type: 'homeOffice', homeOffice: {} },
+    };
+    expect(schemaErrors('Event', located)).toEqual([]);
+    expect(schemaErrors('Event', { ...located, workingLocationProperties: { homeOffice: 'yes' } })).toEqual(
+      [],
+    );
+    expect(schemaErrors('Event', { ...located, eventType: 7 })).not.toEqual([]);
+    expect(
+      schemaErrors('Event', {
+        ...located,
+        outOfOfficeProperties: { autoDeclineMode: 'declineNone', extra: 1 },
+      }),
+    ).not.toEqual([]);
   });
 
   it("checks Google's error envelope exactly", () => {
@@ -130,9 +150,57 @@ describe('responses of every method conform to the discovery document', () => {
     });
     await user.cal.events.instances({ calendarId: 'primary', eventId: created.data.id!, showDeleted: true });
     await guest.cal.events.list({ calendarId: 'primary' });
+    await user.cal.events.list({ calendarId: 'primary', eventTypes: ['default', 'workingLocation'] });
     await guest.cal.events.get({ calendarId: 'primary', eventId: created.data.id! });
     const full = await user.cal.events.list({ calendarId: 'primary' });
     await user.cal.events.list({ calendarId: 'primary', syncToken: full.data.nextSyncToken! });
+  });
+
+  it('covers every event type, move, import and quickAdd', async () => {
+    const typed: Array<Record<string, unknown>> = [
+      {
+        eventType: 'outOfOffice',
+        outOfOfficeProperties: { autoDeclineMode: 'declineNone', declineMessage: 'Off' },
+      },
+      { eventType: 'focusTime', focusTimeProperties: { chatStatus: 'doNotDisturb' } },
+      {
+        eventType: 'workingLocation',
+        workingLocationProperties: { type: 'officeLocation', officeLocation: { label: 'HQ', deskId: '4' } },
+      },
+    ];
+    for (const [i, extra] of typed.entries()) {
+      await user.cal.events.insert({
+        calendarId: 'primary',
+        requestBody: timedEvent(`2032-03-0${i + 1}T08:00:00Z`, 60, extra),
+      });
+    }
+    await user.cal.events.insert({
+      calendarId: 'primary',
+      requestBody: {
+        eventType: 'birthday',
+        start: { date: '2032-04-01' },
+        end: { date: '2032-04-02' },
+        recurrence: ['RRULE:FREQ=YEARLY'],
+      },
+    });
+    const secondary = await user.cal.calendars.insert({ requestBody: { summary: 'Moves' } });
+    const single = await user.cal.events.insert({
+      calendarId: 'primary',
+      requestBody: timedEvent('2032-05-01T10:00:00Z'),
+    });
+    await user.cal.events.move({
+      calendarId: 'primary',
+      eventId: single.data.id!,
+      destination: secondary.data.id!,
+    });
+    await user.cal.events.import({
+      calendarId: 'primary',
+      requestBody: timedEvent('2032-05-02T10:00:00Z', 60, {
+        iCalUID: 'schema-import@example.org',
+        organizer: { email: 'someone@example.org' },
+      }),
+    });
+    await user.cal.events.quickAdd({ calendarId: 'primary', text: 'Coffee tomorrow 9am' });
   });
 
   it('covers calendarList, calendars, freeBusy and watch', async () => {
@@ -167,6 +235,9 @@ describe('responses of every method conform to the discovery document', () => {
       'calendar.events.list',
       'calendar.events.instances',
       'calendar.events.watch',
+      'calendar.events.move',
+      'calendar.events.import',
+      'calendar.events.quickAdd',
       'calendar.calendarList.list',
       'calendar.calendarList.get',
       'calendar.calendars.insert',

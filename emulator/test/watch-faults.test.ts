@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setup, type Connected, type TestEmulator } from './support/emulator.js';
 import { timedEvent } from './support/events.js';
-import { sleep, startReceiver, type Notification, type Receiver } from './support/receiver.js';
+import { startReceiver, type Notification, type Receiver } from './support/receiver.js';
 
 let emu: TestEmulator;
 let receiver: Receiver;
@@ -24,6 +24,28 @@ const exists = (id: string): Notification[] =>
     (n) => n.headers['x-goog-channel-id'] === id && n.headers['x-goog-resource-state'] === 'exists',
   );
 const messageNumber = (n: Notification): number => Number(n.headers['x-goog-message-number']);
+
+interface DeliveryRecord {
+  channelId: string;
+  messageNumber: number;
+  attempt: number;
+  status: number | null;
+  error?: string;
+}
+
+/** GET /__admin/webhooks for one channel: a record per delivery attempt or fault decision. */
+async function deliveries(id: string): Promise<DeliveryRecord[]> {
+  return ((await emu.admin.get('/webhooks')) as DeliveryRecord[]).filter((d) => d.channelId === id);
+}
+
+/**
+ * The channel's message number: how many notifications the emulator has sent it. They are sent
+ * as the change is made, before the API call that made it answers.
+ */
+async function notificationsSent(id: string): Promise<number> {
+  const channels = (await emu.admin.get('/channels')) as { id: string; messageNumber: number }[];
+  return channels.find((c) => c.id === id)?.messageNumber ?? 0;
+}
 
 /** A fresh user watching its primary calendar, past the initial `sync` message. */
 async function watched(): Promise<{ user: Connected; id: string }> {
@@ -49,11 +71,16 @@ describe('webhook faults', () => {
     const { user, id } = await watched();
     await emu.admin.post('/faults', { webhook: { drop: true }, count: 1 });
     await change(user);
-    await sleep(300);
+    // The notification was sent (message 2) and dropped on the way: the log says so at once.
+    expect(await notificationsSent(id)).toBe(2);
+    expect(await deliveries(id)).toContainEqual(
+      expect.objectContaining({ messageNumber: 2, attempt: 0, status: null }),
+    );
     expect(exists(id)).toHaveLength(0);
     await change(user);
     await receiver.waitFor(() => exists(id).length >= 1);
-    await sleep(100);
+    // Three messages in all (sync, the dropped one, this one): no other can arrive.
+    expect(await notificationsSent(id)).toBe(3);
     expect(exists(id)).toHaveLength(1);
     expect(messageNumber(exists(id)[0]!)).toBeGreaterThan(1);
   });
@@ -63,7 +90,8 @@ describe('webhook faults', () => {
     await emu.admin.post('/faults', { webhook: { duplicate: true }, count: 1 });
     await change(user);
     await receiver.waitFor(() => exists(id).length >= 2);
-    await sleep(100);
+    // One message after the sync one, sent twice: no third copy can arrive.
+    expect(await notificationsSent(id)).toBe(2);
     const got = exists(id);
     expect(got).toHaveLength(2);
     expect(messageNumber(got[0]!)).toBe(messageNumber(got[1]!));
@@ -71,18 +99,19 @@ describe('webhook faults', () => {
 
   it('delays the next notification', async () => {
     const { user, id } = await watched();
-    await emu.admin.post('/faults', { webhook: { delayMs: 600 }, count: 1 });
-    const changedAt = Date.now();
+    await emu.admin.post('/faults', { webhook: { delayMs: 2_000 }, count: 1 });
     await change(user);
-    await receiver.waitFor(() => exists(id).length >= 1);
-    expect(exists(id)[0]!.at - changedAt).toBeGreaterThanOrEqual(550);
+    // Sent (message 2), but not delivered yet: the next change's notification overtakes it.
+    expect(await notificationsSent(id)).toBe(2);
+    await change(user);
+    await receiver.waitFor(() => exists(id).length >= 2);
+    expect(exists(id).map(messageNumber)).toEqual([3, 2]);
   });
 
   it('reorders: a held-back notification arrives after the one that follows it', async () => {
     const { user, id } = await watched();
     await emu.admin.post('/faults', { webhook: { reorder: true }, count: 1 });
     await change(user);
-    await sleep(150);
     await change(user);
     await receiver.waitFor(() => exists(id).length >= 2);
     const [first, second] = exists(id);

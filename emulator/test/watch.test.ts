@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setup, type Connected, type TestEmulator } from './support/emulator.js';
 import { expectGoogleError } from './support/errors.js';
 import { advanceClock, emulatorNow, timedEvent } from './support/events.js';
-import { sleep, startReceiver, type Notification, type Receiver } from './support/receiver.js';
+import { startReceiver, type Notification, type Receiver } from './support/receiver.js';
 
 let emu: TestEmulator;
 let receiver: Receiver;
@@ -19,6 +19,18 @@ afterAll(async () => {
 
 const forChannel = (id: string): Notification[] =>
   receiver.received.filter((n) => n.headers['x-goog-channel-id'] === id);
+
+/**
+ * The channel's message number: how many notifications the emulator has sent it. They are sent
+ * as the change is made, before the API call that made it answers, so once that call returned, a
+ * notification it caused has already counted here.
+ */
+async function notificationsSent(id: string): Promise<number> {
+  const channels = (await emu.admin.get('/channels')) as { id: string; messageNumber: number }[];
+  const channel = channels.find((c) => c.id === id);
+  if (channel === undefined) throw new Error(`no channel ${id}`);
+  return channel.messageNumber;
+}
 
 async function watch(user: Connected, extra: { expiration?: string; token?: string } = {}) {
   const id = randomUUID();
@@ -80,7 +92,7 @@ describe('events.watch', () => {
     const { id } = await watch(watched);
     await receiver.waitFor(() => forChannel(id).length >= 1);
     await other.cal.events.insert({ calendarId: 'primary', requestBody: timedEvent('2031-03-03T10:00:00Z') });
-    await sleep(300);
+    expect(await notificationsSent(id)).toBe(1);
     expect(forChannel(id)).toHaveLength(1);
   });
 
@@ -113,7 +125,7 @@ describe('events.watch', () => {
     const res = await user.cal.channels.stop({ requestBody: { id, resourceId: channel.resourceId! } });
     expect(res.status).toBe(204);
     await user.cal.events.insert({ calendarId: 'primary', requestBody: timedEvent('2031-03-05T10:00:00Z') });
-    await sleep(300);
+    expect(await notificationsSent(id)).toBe(1);
     expect(forChannel(id)).toHaveLength(1);
     await expectGoogleError(
       user.cal.channels.stop({ requestBody: { id, resourceId: channel.resourceId! } }),
@@ -129,7 +141,7 @@ describe('events.watch', () => {
     await receiver.waitFor(() => forChannel(id).length >= 1);
     await advanceClock(emu, 120_000);
     await user.cal.events.insert({ calendarId: 'primary', requestBody: timedEvent('2031-03-06T10:00:00Z') });
-    await sleep(300);
+    expect(await notificationsSent(id)).toBe(1);
     expect(forChannel(id)).toHaveLength(1);
   });
 

@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { TOKEN_STORAGE_KEY } from '../../src/http/routes/dev-sign-in.page.js';
+import { TOKEN_STORAGE_KEY } from '../../src/app/http/routes/dev-sign-in.page.js';
 import { signTestToken } from './harness.js';
 
 /** What the browser tests of the page share: Chromium from Debian, a page token, text waits. */
@@ -69,3 +71,45 @@ export async function openSignedIn(page: Page, baseUrl: string, token: string): 
   ] as const);
   await page.reload();
 }
+
+/** Where the browser tests write their screenshots (gitignored; CI keeps the folder). */
+export const ARTIFACTS_DIR = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+
+/** Writes a full-page screenshot to test-artifacts/<name>.png; answers its path. */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const file = path.join(ARTIFACTS_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/**
+ * Records what went wrong in a page: script errors, console errors, failed requests and answers
+ * of 400 or more (each as one line). Requests the test expects to fail can be named in
+ * `expected` (matched against the line).
+ */
+export function watchPage(page: Page, expected: RegExp[] = []): { problems: string[] } {
+  const problems: string[] = [];
+  const note = (line: string) => {
+    if (!expected.some((pattern) => pattern.test(line))) problems.push(line);
+  };
+  page.on('pageerror', (error) => note(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') note(`console error: ${message.text()}`);
+  });
+  page.on('requestfailed', (request) => {
+    // A navigation away (the OAuth redirect) aborts requests still running; they did not fail.
+    if (request.failure()?.errorText === 'net::ERR_ABORTED') return;
+    note(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) {
+      note(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
+    }
+  });
+  return { problems };
+}
+
+/** A meeting on the calendar grid, by its title (FullCalendar's event element). */
+export const gridEvent = (page: Page, title: string) =>
+  page.locator('#calendar-grid .fc-event').filter({ hasText: title });

@@ -1,20 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import type { Logger } from 'pino';
-import { createApp, type AppContext } from '../../src/app.js';
-import type { Clock } from '../../src/clock.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import { createApp, type AppContext } from '../../src/app/app.js';
+import type { Clock } from '../../src/adapters/clock.js';
+import { loadConfig, type Config } from '../../src/adapters/config.js';
 import {
   registerEmulatorClient,
   startBundledEmulator,
   type RunningEmulator,
-} from '../../src/embedded-emulator.js';
-import { buildServer } from '../../src/http/server.js';
-import type { JobQueueSettings } from '../../src/jobs/queue.js';
-import { startWorkers } from '../../src/jobs/workers.js';
-import { createLogger } from '../../src/observability/logger.js';
+} from '../../src/app/embedded-emulator.js';
+import { buildServer } from '../../src/app/http/server.js';
+import type { JobQueueSettings } from '../../src/adapters/queue/queue.js';
+import { startWorkers } from '../../src/app/jobs/workers.js';
+import { createLogger } from '../../src/adapters/observability/logger.js';
+import { reservePort, retryOnAddressInUse } from './ports.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 /** HS256 secret the test apps accept (JWT mode). */
@@ -34,6 +34,12 @@ export interface TestAppOptions {
   jobs?: Partial<Omit<JobQueueSettings, 'schedules'>>;
   /** Start the emulator with auto-consent (default true). */
   autoConsent?: boolean;
+  /**
+   * Emulator time a Meet link stays pending after the write that asked for it. Default 0: the
+   * write still answers `pending`, and the link is there at the next request, so no test waits
+   * for time to pass.
+   */
+  conferenceDelayMs?: number;
 }
 
 export interface TestApp {
@@ -48,23 +54,21 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A port free right now, so the config (PUBLIC_URL, OAuth redirect URI) can name it up front. */
+/**
+ * A port that was free a moment ago (for the benchmarks). Another process may take it before the
+ * caller binds it; tests use reservePort (./ports.ts), which holds the port until just before.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+  const reserved = await reservePort();
+  await reserved.release();
+  return reserved.port;
 }
 
 /**
  * The environment of the service on `port` against the emulator at `emulatorUrl`: PGlite in memory
  * unless `databaseUrl` names a PostgreSQL database, a fresh token encryption key, JWT auth with
- * TEST_JWT_SECRET, logs silent unless TEST_LOG_LEVEL says otherwise.
+ * TEST_JWT_SECRET (tokens without a `tenant` claim belong to tenant `default`), logs silent unless
+ * TEST_LOG_LEVEL says otherwise.
  */
 export function serviceEnv(options: {
   port: number;
@@ -81,6 +85,11 @@ export function serviceEnv(options: {
     GOOGLE_EMULATOR_URL: options.emulatorUrl,
     TOKEN_ENCRYPTION_KEY: `test:${randomBytes(32).toString('base64')}`,
     CRM_JWT_SECRET: TEST_JWT_SECRET,
+    CRM_JWT_DEFAULT_TENANT: 'default',
+    // Tests and benchmarks poll the API far faster than people do; the per-user request limits
+    // have their own tests (test/reliability-limits.test.ts), which turn them on.
+    API_RATE_LIMIT_PER_MINUTE: '0',
+    SYNC_NOW_RATE_LIMIT_PER_MINUTE: '0',
   };
 }
 
@@ -113,17 +122,44 @@ export async function signTestToken(
 }
 
 /**
+ * A test app asking for the dev sign-in (AUTH_MODE=dev, or no JWT secret) runs it on loopback
+ * next to the harness's JWT settings and, on PostgreSQL, a database: both would keep the service
+ * from starting it, so the harness says ALLOW_DEV_AUTH=true unless the test sets it itself.
+ */
+function withDevSignInAllowance(
+  env: Record<string, string | undefined>,
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
+  const devRequested =
+    env.AUTH_MODE === 'dev' ||
+    (env.AUTH_MODE === undefined && env.CRM_JWT_SECRET === undefined && env.CRM_JWKS_URL === undefined);
+  return devRequested && !('ALLOW_DEV_AUTH' in overrides) ? { ...env, ALLOW_DEV_AUTH: 'true' } : env;
+}
+
+/**
  * Starts the real service for a test: the emulator (port 0, auto-consent), a fresh database
  * (in-memory PGlite, or a new database on the DATABASE_URL server, dropped on close), the app
  * with its job workers, and the HTTP server on a real port. JWT auth with TEST_JWT_SECRET.
+ *
+ * The configuration names the port before the server listens (PUBLIC_URL, the OAuth redirect
+ * URI), so the port is reserved up front and released just before the bind; should another
+ * process take it in that instant (EADDRINUSE), the app starts again on another port.
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  return retryOnAddressInUse(() => startTestAppOnce(options));
+}
+
+async function startTestAppOnce(options: TestAppOptions): Promise<TestApp> {
   const cleanups: (() => Promise<void>)[] = [];
   const cleanup = async () => {
     for (const step of cleanups.reverse()) await step().catch(() => undefined);
   };
   try {
-    const emulator = await startBundledEmulator({ port: 0, autoConsent: options.autoConsent ?? true });
+    const emulator = await startBundledEmulator({
+      port: 0,
+      autoConsent: options.autoConsent ?? true,
+      conferenceDelayMs: options.conferenceDelayMs ?? 0,
+    });
     cleanups.push(() => emulator.close());
 
     let database: TestDatabase | undefined;
@@ -133,11 +169,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       cleanups.push(() => created.drop());
     }
 
-    const port = await freePort();
-    const env = {
-      ...serviceEnv({ port, emulatorUrl: emulator.url, databaseUrl: database?.url }),
-      ...options.env,
-    };
+    const reserved = await reservePort();
+    cleanups.push(() => reserved.release());
+    const port = reserved.port;
+    const env = withDevSignInAllowance(
+      { ...serviceEnv({ port, emulatorUrl: emulator.url, databaseUrl: database?.url }), ...options.env },
+      options.env,
+    );
     const config = loadConfig(env);
     await registerEmulatorClient(emulator.url, config.google);
 
@@ -152,6 +190,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
     const app = await buildServer(ctx);
     cleanups.push(() => app.close());
+    await reserved.release();
     await app.listen({ host: '127.0.0.1', port });
 
     return {

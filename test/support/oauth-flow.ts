@@ -21,6 +21,17 @@ export function freshAccount(name: string): { userId: string; email: string } {
   return { userId: `${name}-${accounts}`, email: `${name}-${accounts}@example.com` };
 }
 
+/**
+ * The browser-binding cookie each consent's browser received from the connect answer, by the
+ * consent's state: the callback of that consent is delivered as from that browser.
+ */
+const bindingCookies = new Map<string, string>();
+
+/** The `cookie` header of the browser that started the consent `url` (its auth or callback URL). */
+export function bindingCookieFor(url: URL): string | undefined {
+  return bindingCookies.get(url.searchParams.get('state') ?? '');
+}
+
 /** GET /integrations/calendar/connect as `userId`; returns Google's consent URL. */
 export async function requestAuthUrl(
   t: TestApp,
@@ -34,7 +45,11 @@ export async function requestAuthUrl(
     headers: await authHeader(t, userId, options.tenant),
   });
   expect(res.statusCode, res.body).toBe(200);
-  return new URL(res.json<{ auth_url: string }>().auth_url);
+  const authUrl = new URL(res.json<{ auth_url: string }>().auth_url);
+  const cookie = res.cookies.find((c) => c.name.endsWith('calendar_oauth_binding'));
+  expect(cookie, 'the connect answer sets the browser-binding cookie').toBeDefined();
+  bindingCookies.set(authUrl.searchParams.get('state') ?? '', `${cookie?.name}=${cookie?.value}`);
+  return authUrl;
 }
 
 /**
@@ -47,9 +62,17 @@ export async function followAutoConsent(authUrl: URL): Promise<URL> {
   return new URL(res.headers.get('location') ?? '');
 }
 
-/** The browser hits the callback: GET it on the service with the query Google appended. */
+/**
+ * The browser hits the callback: GET it on the service with the query Google appended, with the
+ * cookie the connect answer gave the browser that started this consent.
+ */
 export async function deliverCallback(t: TestApp, callbackUrl: URL): Promise<LightMyRequestResponse> {
-  return t.app.inject({ method: 'GET', url: `/integrations/calendar/callback${callbackUrl.search}` });
+  const cookie = bindingCookieFor(callbackUrl);
+  return t.app.inject({
+    method: 'GET',
+    url: `/integrations/calendar/callback${callbackUrl.search}`,
+    ...(cookie === undefined ? {} : { headers: { cookie } }),
+  });
 }
 
 /** Connect -> consent (auto) -> callback; asserts the redirect to the success page. */

@@ -1,7 +1,7 @@
 import type { calendar_v3 } from '@googleapis/calendar';
 import { expect } from 'vitest';
 import type { z } from 'zod';
-import type { calendarJson } from '../../src/http/routes/calendars.schema.js';
+import type { calendarJson } from '../../src/app/http/routes/calendars.schema.js';
 import type { TestApp } from './harness.js';
 import { authHeader, connectCalendar, emulatorAdmin } from './oauth-flow.js';
 import { waitFor } from './wait-for.js';

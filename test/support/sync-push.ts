@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
-import { tokenContext } from '../../src/connections/connection.types.js';
-import type { EventRow } from '../../src/db/schema.js';
-import { parseEncryptionKeys, TokenCipher } from '../../src/security/token-cipher.js';
+import { tokenContext } from '../../src/modules/connections/connection.types.js';
+import type { EventRow } from '../../src/adapters/db/tables/events.js';
+import { parseEncryptionKeys, TokenCipher } from '../../src/adapters/security/token-cipher.js';
 import type { TestApp } from './harness.js';
 import { authHeader, connectCalendar, emulatorAdmin } from './oauth-flow.js';
 import { waitFor } from './wait-for.js';
@@ -112,6 +112,23 @@ export async function jobsOf(
     [name],
   );
   return rows;
+}
+
+/**
+ * Waits until no `event.push` job is queued, retrying or running: every push the CRM asked for
+ * has reached Google (or given up), so Google's request counts include all of them.
+ */
+export async function pushesIdle(t: TestApp, timeoutMs = 15_000): Promise<void> {
+  await waitFor(
+    'no pending or running pushes',
+    async () => {
+      const { rows } = await t.ctx.database.executeSql<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'event.push' AND state IN ('created', 'retry', 'active')",
+      );
+      return rows[0]!.n === 0;
+    },
+    timeoutMs,
+  );
 }
 
 /** A future instant on a whole hour, `days` from now (UTC). */

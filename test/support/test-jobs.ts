@@ -2,7 +2,7 @@
  * Job names used only by the tests of the job queue itself. Declared by augmenting the job map,
  * the same way a module adds its jobs, so the tests use the typed API unchanged.
  */
-declare module '../../src/jobs/job-map.js' {
+declare module '../../src/adapters/queue/job-map.js' {
   interface JobPayloads {
     /** Test: records its payload. */
     'test.record': { value: string };

@@ -41,6 +41,9 @@ export const settingsSchema = z
     autoConsent: z.boolean().optional(),
     rateLimitPerMinute: z.number().int().min(1).max(100_000_000).optional(),
     webhookRetryBaseMs: z.number().int().min(0).max(600_000).optional(),
+    conferenceDelayMs: z.number().int().min(0).max(3_600_000).optional(),
+    burstLimitPerSecond: z.number().int().min(0).max(1_000_000).optional(),
+    loopbackHttpWebhooks: z.boolean().optional(),
   })
   .strict();
 
@@ -61,6 +64,14 @@ export const bulkSchema = z
   .object({
     calendarId: z.string().min(1).max(1024).optional(),
     events: z.array(z.unknown()).max(1_000_000),
+  })
+  .strict();
+
+export const adminEventSchema = z
+  .object({
+    calendarId: z.string().min(1).max(1024).optional(),
+    event: z.record(z.string(), z.unknown()),
+    sendUpdates: z.enum(['all', 'externalOnly', 'none']).optional(),
   })
   .strict();
 

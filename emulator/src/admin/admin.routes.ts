@@ -4,6 +4,7 @@ import { AdminError } from '../errors.js';
 import { ADMIN_CLIENT_ID, ACCESS_TOKEN_TTL_SECONDS } from '../oauth/oauth-store.js';
 import { calendarsOf, createUser, normalizeEmail } from '../state/directory.js';
 import type { EmulatorState } from '../state/emulator-state.js';
+import { settleConferences, type ConferenceTimer } from '../calendar/conference-jobs.js';
 import { canonicalScope } from '../calendar/scopes.js';
 import {
   clientSchema,
@@ -41,7 +42,7 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   return result.data;
 }
 
-export function clockView(state: EmulatorState): Record<string, unknown> {
+function clockView(state: EmulatorState): Record<string, unknown> {
   const { offsetMs, fixedNowMs } = state.clock.state();
   const now = state.now();
   return { now: new Date(now).toISOString(), nowMs: now, offsetMs, fixed: fixedNowMs !== null };
@@ -53,7 +54,12 @@ export interface AdminHooks {
 }
 
 /** Users, tokens, OAuth clients, settings, clock, sync tokens, reset and snapshot. */
-export function registerAdminRoutes(app: FastifyInstance, state: EmulatorState, hooks: AdminHooks): void {
+export function registerAdminRoutes(
+  app: FastifyInstance,
+  state: EmulatorState,
+  hooks: AdminHooks,
+  conferences: ConferenceTimer,
+): void {
   const p = ADMIN_PREFIX;
 
   app.post(`${p}/users`, async (request, reply) => {
@@ -131,6 +137,10 @@ export function registerAdminRoutes(app: FastifyInstance, state: EmulatorState, 
     if (body.autoConsent !== undefined) state.settings.autoConsent = body.autoConsent;
     if (body.rateLimitPerMinute !== undefined) state.settings.rateLimitPerMinute = body.rateLimitPerMinute;
     if (body.webhookRetryBaseMs !== undefined) state.settings.webhookRetryBaseMs = body.webhookRetryBaseMs;
+    if (body.conferenceDelayMs !== undefined) state.settings.conferenceDelayMs = body.conferenceDelayMs;
+    if (body.burstLimitPerSecond !== undefined) state.settings.burstLimitPerSecond = body.burstLimitPerSecond;
+    if (body.loopbackHttpWebhooks !== undefined)
+      state.settings.loopbackHttpWebhooks = body.loopbackHttpWebhooks;
     return state.settings;
   });
 
@@ -159,8 +169,21 @@ export function registerAdminRoutes(app: FastifyInstance, state: EmulatorState, 
       state.clock.release();
     }
     if (body.advanceMs !== undefined) state.clock.advance(body.advanceMs);
+    // Moving the clock makes pending conferences due (or, released, puts the timer back).
+    settleConferences(state);
+    conferences.arm();
     return clockView(state);
   });
+
+  app.get(`${p}/conferences`, async () =>
+    [...state.pendingConferences.values()].map((job) => ({
+      calendarId: job.calendarId,
+      eventId: job.eventId,
+      requestId: job.requestId,
+      readyAt: new Date(job.readyAtMs).toISOString(),
+    })),
+  );
+  app.post(`${p}/conferences/settle`, async () => ({ settled: settleConferences(state, true) }));
 
   app.post(`${p}/reset`, async () => {
     hooks.resetAll();

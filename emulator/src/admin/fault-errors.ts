@@ -5,10 +5,12 @@ import { GoogleApiError, googleErrors, OAuthError, type GoogleErrorItem } from '
  * The answer of a scripted error fault: the same envelope the emulator gives for a real error of
  * that status or reason, so that a client cannot tell a fault from the real thing.
  */
-export interface ErrorFault {
+interface ErrorFault {
   status: number;
   reason?: string | undefined;
   message?: string | undefined;
+  /** Sent as `Retry-After` (seconds), as Google does on some 429 and 503 answers. */
+  retryAfterSeconds?: number | undefined;
 }
 
 /** Any 4xx/5xx status Node knows a reason phrase for. */
@@ -47,6 +49,8 @@ const REASON_TEMPLATES: ReadonlyMap<string, GoogleApiError> = new Map(
     googleErrors.forbidden(),
     googleErrors.forbiddenForNonOrganizer(),
     googleErrors.rateLimitExceeded(),
+    googleErrors.userRateLimitExceeded(),
+    googleErrors.quotaExceeded(),
     googleErrors.backendError(),
     googleErrors.notFound(),
     googleErrors.duplicate(),
@@ -69,7 +73,7 @@ const USAGE_LIMIT_REASONS = new Set([
   'dailyLimitExceeded',
 ]);
 
-function googleFaultError({ status, reason, message }: ErrorFault): GoogleApiError {
+function googleFaultError({ status, reason, message, retryAfterSeconds }: ErrorFault): GoogleApiError {
   const byStatus = STATUS_DEFAULTS[status]?.();
   const template =
     reason === undefined || reason === byStatus?.items[0]!.reason ? byStatus : REASON_TEMPLATES.get(reason);
@@ -84,6 +88,7 @@ function googleFaultError({ status, reason, message }: ErrorFault): GoogleApiErr
   const error = new GoogleApiError(status, message ?? template?.message ?? item.message, [item]);
   // Headers belong to the status (401's WWW-Authenticate), not to the reason.
   if (template?.code === status) Object.assign(error.headers, template.headers);
+  if (retryAfterSeconds !== undefined) error.retryAfter(retryAfterSeconds);
   return error;
 }
 

@@ -5,7 +5,8 @@ import { FAULT_REASON, isFaultStatus } from './fault-errors.js';
 /**
  * Scripted faults. A request fault answers the next `count` matching Google-surface requests with
  * an error (any 4xx/5xx, optionally with a reason and message), delays them, or applies them and then drops the connection. A webhook fault
- * delays, drops, duplicates or reorders the next `count` push notifications.
+ * delays, drops, duplicates or reorders the next `count` push notifications. A conference fault
+ * makes the next `count` Meet create requests end in `failure`.
  */
 const errorActionSchema = z
   .object({
@@ -18,6 +19,7 @@ const errorActionSchema = z
       .regex(FAULT_REASON, 'reason must be a Google error reason such as notFound (letters, digits, _)')
       .optional(),
     message: z.string().min(1).max(1000).optional(),
+    retryAfterSeconds: z.number().int().min(0).max(86_400).optional(),
   })
   .strict();
 
@@ -68,12 +70,19 @@ const webhookFaultSchema = z
   })
   .strict();
 
-export const faultInputSchema = z.union([requestFaultSchema, webhookFaultSchema]);
+const conferenceFaultSchema = z
+  .object({
+    conference: z.object({ failure: z.literal(true) }).strict(),
+    count: z.number().int().min(1).max(1_000_000).default(1),
+  })
+  .strict();
 
-export type RequestFaultAction = z.infer<typeof requestFaultSchema>['action'];
-export type WebhookFaultAction = z.infer<typeof webhookFaultSchema>['webhook'];
+export const faultInputSchema = z.union([requestFaultSchema, webhookFaultSchema, conferenceFaultSchema]);
 
-export interface RequestFault {
+type RequestFaultAction = z.infer<typeof requestFaultSchema>['action'];
+type WebhookFaultAction = z.infer<typeof webhookFaultSchema>['webhook'];
+
+interface RequestFault {
   id: string;
   kind: 'request';
   match: z.infer<typeof requestFaultSchema>['match'];
@@ -82,7 +91,7 @@ export interface RequestFault {
   remaining: number;
 }
 
-export interface WebhookFault {
+interface WebhookFault {
   id: string;
   kind: 'webhook';
   webhook: WebhookFaultAction;
@@ -90,24 +99,28 @@ export interface WebhookFault {
   remaining: number;
 }
 
-export type Fault = RequestFault | WebhookFault;
+interface ConferenceFault {
+  id: string;
+  kind: 'conference';
+  conference: { failure: true };
+  count: number;
+  remaining: number;
+}
+
+type Fault = RequestFault | WebhookFault | ConferenceFault;
 
 export class FaultRegistry {
   private faults: Fault[] = [];
 
   add(input: z.infer<typeof faultInputSchema>): Fault {
     const id = `fault_${randomToken(6)}`;
+    const counts = { count: input.count, remaining: input.count };
     const fault: Fault =
       'webhook' in input
-        ? { id, kind: 'webhook', webhook: input.webhook, count: input.count, remaining: input.count }
-        : {
-            id,
-            kind: 'request',
-            match: input.match,
-            action: input.action,
-            count: input.count,
-            remaining: input.count,
-          };
+        ? { id, kind: 'webhook', webhook: input.webhook, ...counts }
+        : 'conference' in input
+          ? { id, kind: 'conference', conference: input.conference, ...counts }
+          : { id, kind: 'request', match: input.match, action: input.action, ...counts };
     this.faults.push(fault);
     return fault;
   }
@@ -149,6 +162,15 @@ export class FaultRegistry {
       return fault.webhook;
     }
     return null;
+  }
+
+  /** Consumes one use of a conference fault: true when the next create request must fail. */
+  takeConferenceFault(): boolean {
+    const fault = this.faults.find((f) => f.kind === 'conference' && f.remaining > 0);
+    if (!fault) return false;
+    fault.remaining--;
+    this.prune();
+    return true;
   }
 
   private prune(): void {

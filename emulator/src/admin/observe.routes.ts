@@ -4,7 +4,8 @@ import { normalizeEmail } from '../state/directory.js';
 import type { EmulatorState } from '../state/emulator-state.js';
 import { insertEvent } from '../calendar/events.write.js';
 import type { WebhookDispatcher } from '../calendar/webhook-delivery.js';
-import { bulkSchema } from './admin-schemas.js';
+import { renderEvent } from '../calendar/event-render.js';
+import { adminEventSchema, bulkSchema } from './admin-schemas.js';
 import { faultInputSchema } from './faults.js';
 import { ADMIN_PREFIX, parseBody } from './admin.routes.js';
 
@@ -33,6 +34,7 @@ export function registerObserveRoutes(
   app.get(`${p}/channels`, async () =>
     [...state.channels.values()].map((c) => ({
       id: c.id,
+      resource: c.resource ?? 'events',
       resourceId: c.resourceId,
       resourceUri: c.resourceUri,
       address: c.address,
@@ -42,6 +44,7 @@ export function registerObserveRoutes(
       expired: c.expirationMs <= state.now(),
       stopped: c.stopped,
       messageNumber: c.messageNumber,
+      ...(c.eventTypes ? { eventTypes: c.eventTypes } : {}),
     })),
   );
 
@@ -66,6 +69,38 @@ export function registerObserveRoutes(
     return state.requests.snapshot();
   });
 
+  /** The user and one of their own calendars (`primary` by default), or 404. */
+  function ownCalendar(rawEmail: string, rawCalendarId: string | undefined) {
+    const email = normalizeEmail(rawEmail);
+    const user = state.users.get(email);
+    if (!user) throw new AdminError(404, `Unknown user ${email}`);
+    const calendarId = !rawCalendarId || rawCalendarId === 'primary' ? email : rawCalendarId.toLowerCase();
+    const calendar = state.calendars.get(calendarId);
+    if (!calendar || calendar.meta.ownerEmail !== email)
+      throw new AdminError(404, `Unknown calendar ${calendarId}`);
+    return { user, calendar };
+  }
+
+  /**
+   * Creates one event as Google itself would: any event type, `fromGmail` and every kind of
+   * birthday included (the API refuses those), with the same validation as events.insert.
+   */
+  app.post<{ Params: { email: string } }>(`${p}/users/:email/events`, async (request, reply) => {
+    const body = parseBody(adminEventSchema, request.body);
+    const { user, calendar } = ownCalendar(request.params.email, body.calendarId);
+    try {
+      const event = insertEvent(state, calendar, user, body.event, {
+        sendUpdates: body.sendUpdates ?? 'none',
+        conferenceDataVersion: 1,
+        trusted: true,
+      });
+      return reply.code(201).send(renderEvent(event, { calendar: calendar.meta }));
+    } catch (err) {
+      if (err instanceof GoogleApiError) throw new AdminError(err.code, err.message);
+      throw err;
+    }
+  });
+
   /**
    * Seeds many events without one HTTP request each (benchmarks): same validation and defaults as
    * events.insert, no email. Stops at the first invalid event and says which one.
@@ -74,19 +109,16 @@ export function registerObserveRoutes(
     `${p}/users/:email/events/bulk`,
     { bodyLimit: 1024 * 1024 * 1024 },
     async (request) => {
-      const email = normalizeEmail(request.params.email);
-      const user = state.users.get(email);
-      if (!user) throw new AdminError(404, `Unknown user ${email}`);
       const body = parseBody(bulkSchema, request.body);
-      const calendarId =
-        !body.calendarId || body.calendarId === 'primary' ? email : body.calendarId.toLowerCase();
-      const calendar = state.calendars.get(calendarId);
-      if (!calendar || calendar.meta.ownerEmail !== email)
-        throw new AdminError(404, `Unknown calendar ${calendarId}`);
+      const { user, calendar } = ownCalendar(request.params.email, body.calendarId);
       let inserted = 0;
       for (const [index, event] of body.events.entries()) {
         try {
-          insertEvent(state, calendar, user, event, { sendUpdates: 'none', conferenceDataVersion: 1 });
+          insertEvent(state, calendar, user, event, {
+            sendUpdates: 'none',
+            conferenceDataVersion: 1,
+            trusted: true,
+          });
         } catch (err) {
           if (err instanceof GoogleApiError) {
             throw new AdminError(

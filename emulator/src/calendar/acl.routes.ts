@@ -3,6 +3,7 @@ import { googleErrors } from '../errors.js';
 import { collectionEtag, quotedEtag } from '../ids.js';
 import { isValidEmail, normalizeEmail } from '../state/directory.js';
 import type { CalendarRecord, EmulatorState } from '../state/emulator-state.js';
+import { addToCalendarList, removeFromCalendarList } from '../state/list-membership.js';
 import type { AclGrant, AclRole } from '../state/types.js';
 import { accessCalendar, isAclRole } from './calendar-access.js';
 import { isObject } from './event-input-parts.js';
@@ -123,9 +124,13 @@ export function registerAclRoutes(app: FastifyInstance, state: EmulatorState): v
         throw googleErrors.forbidden("The owner's access to the calendar cannot be changed.");
       // Inserting a rule for a scope that already has one replaces its role, as on Google.
       const grants = (calendar.meta.acl ?? []).filter((grant) => grant.email !== email);
+      const isNew = grants.length === (calendar.meta.acl ?? []).length;
       const grant: AclGrant = { email, role, seq: state.nextSeq() };
       calendar.meta.acl = [...grants, grant];
       calendar.meta.seq = state.nextSeq();
+      // A new share puts the calendar on the grantee's list; a changed role is a read-only field
+      // of their entry, which the list's sync does not report.
+      if (isNew) addToCalendarList(state, email, calendar.meta.id);
       return renderRule(grant);
     },
   });
@@ -142,6 +147,7 @@ export function registerAclRoutes(app: FastifyInstance, state: EmulatorState): v
         throw googleErrors.forbidden("The owner's access to the calendar cannot be removed.");
       calendar.meta.acl = (calendar.meta.acl ?? []).filter((grant) => grant.email !== rule.email);
       calendar.meta.seq = state.nextSeq();
+      removeFromCalendarList(state, rule.email, calendar.meta.id);
       return undefined;
     },
   });

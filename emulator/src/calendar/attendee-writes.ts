@@ -2,26 +2,63 @@ import { googleErrors } from '../errors.js';
 import type { CalendarRecord, EmulatorState } from '../state/emulator-state.js';
 import type { EventAttendee, EventData, StoredEvent, UserRecord } from '../state/types.js';
 import { applyResponse, attendeeEntry } from './attendees.js';
-import { commitEvent } from './event-commit.js';
+import { commitEvent, type WriteOptions } from './event-commit.js';
 import { SHARED_FIELDS, type EventInput } from './event-input.js';
-import { findEvent, type ResolvedEvent } from './event-lookup.js';
+import { findEvent, requireEvent, type ResolvedEvent } from './event-lookup.js';
 import { recordReply } from './notifications.js';
-import type { WriteOptions } from './events.write.js';
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
-/** The guest list as a set of emails: an attendee may not add or remove guests. */
-function guestEmails(attendees: EventAttendee[] | undefined): string[] {
-  return (attendees ?? []).map((a) => a.email).sort();
+/** Settings only the organizer changes, even for guests who may modify the event. */
+const ORGANIZER_ONLY: ReadonlyArray<keyof EventData> = [
+  'status',
+  'anyoneCanAddSelf',
+  'guestsCanInviteOthers',
+  'guestsCanModify',
+  'guestsCanSeeOtherGuests',
+  'privateCopy',
+];
+
+/** Writes an event as its organizer would (events.write's organizer path). */
+export type OrganizerWrite = (
+  state: EmulatorState,
+  calendar: CalendarRecord,
+  resolved: ResolvedEvent,
+  input: EventInput,
+  opts: WriteOptions,
+) => StoredEvent;
+
+interface GuestListChange {
+  added: EventAttendee[];
+  removed: Set<string>;
 }
 
 /**
- * A write by an attendee on their invitation copy. They may change their own attendee entry
- * (response, comment, additional guests) and their own reminders, colour, transparency and private
- * extended properties. Changing other shared fields or the guest list is the organizer's right:
- * 403 `forbiddenForNonOrganizer`.
+ * What the guest's attendee list changes. A guest who cannot see the other guests
+ * (`guestsCanSeeOtherGuests: false`), or who says its list is partial (`attendeesOmitted`), can
+ * only add guests: those left out of its list stay.
+ */
+function guestListChange(copy: EventData, input: EventInput): GuestListChange {
+  const current = new Set((copy.attendees ?? []).map((a) => a.email));
+  const sent = input.attendees ?? [];
+  const partial = copy.guestsCanSeeOtherGuests === false || input.attendeesOmitted === true;
+  const listed = new Set(sent.map((a) => a.email));
+  return {
+    added: sent.filter((a) => !current.has(a.email)),
+    removed: partial ? new Set() : new Set([...current].filter((email) => !listed.has(email))),
+  };
+}
+
+/**
+ * A write by an attendee on their invitation copy. They may always change their own attendee
+ * entry (response, comment, additional guests) and their own reminders, colour, transparency and
+ * private extended properties. As Google's guest permissions allow: with `guestsCanInviteOthers`
+ * (the default) they may add guests; with `guestsCanModify` they may also change the event itself
+ * (its time, text, recurrence, guest list, shared properties, conference), which then reaches the
+ * organizer and every guest as an organizer's change would. The status and the guest permissions
+ * stay the organizer's. Anything else is 403 `forbiddenForNonOrganizer`.
  */
 export function attendeeReplace(
   state: EmulatorState,
@@ -30,6 +67,7 @@ export function attendeeReplace(
   resolved: ResolvedEvent,
   input: EventInput,
   opts: WriteOptions,
+  organizerWrite: OrganizerWrite,
 ): StoredEvent {
   const copy = resolved.event;
   const organizerCal = state.calendars.get(copy.organizerCalendarId);
@@ -43,27 +81,58 @@ export function attendeeReplace(
     if (key === 'status' || key === 'start' || key === 'end') continue;
     (proposed as Record<string, unknown>)[key] = input[key as keyof EventInput];
   }
-  for (const key of SHARED_FIELDS) {
-    if (!same(copy.data[key], proposed[key])) throw googleErrors.forbiddenForNonOrganizer();
-  }
-  // Other guests' entries are the organizer's: what the attendee sends for them is ignored.
-  if (!same(guestEmails(copy.data.attendees), guestEmails(input.attendees))) {
+  const changed = SHARED_FIELDS.filter((key) => !same(copy.data[key], proposed[key]));
+  const guests = guestListChange(copy.data, input);
+  const sharedProps = !same(copy.data.extendedProperties?.shared, input.extendedProperties?.shared);
+  const conference =
+    opts.conferenceDataVersion >= 1 &&
+    input.conferenceData !== undefined &&
+    !same(copy.data.conferenceData, input.conferenceData);
+  const canModify = copy.data.guestsCanModify === true;
+  const canInvite = canModify || copy.data.guestsCanInviteOthers !== false;
+  if (changed.some((key) => ORGANIZER_ONLY.includes(key))) throw googleErrors.forbiddenForNonOrganizer();
+  if ((changed.length > 0 || sharedProps || conference || guests.removed.size > 0) && !canModify) {
     throw googleErrors.forbiddenForNonOrganizer();
   }
-  if (!same(copy.data.extendedProperties?.shared, input.extendedProperties?.shared)) {
-    throw googleErrors.forbiddenForNonOrganizer();
-  }
-  if (opts.conferenceDataVersion >= 1 && input.conferenceData !== undefined) {
-    if (!same(copy.data.conferenceData, input.conferenceData)) throw googleErrors.forbiddenForNonOrganizer();
-  }
+  if (guests.added.length > 0 && !canInvite) throw googleErrors.forbiddenForNonOrganizer();
 
   const mine = attendeeEntry({ attendees: input.attendees } as EventData, actor.email);
   const currentMine = attendeeEntry(copy.data, actor.email);
-  if (mine && currentMine && !same(mine, currentMine)) {
-    const updated = applyResponse(state, organizerCal, copy.id, mine);
-    if (updated && mine.responseStatus !== currentMine.responseStatus) {
-      recordReply(state, updated, actor.email, mine.responseStatus, opts.sendUpdates);
+  const answered = mine !== undefined && currentMine !== undefined && !same(mine, currentMine);
+  let organizerSide: StoredEvent | null = null;
+  if (changed.length > 0 || sharedProps || conference || guests.removed.size > 0 || guests.added.length > 0) {
+    const target = requireEvent(organizerCal, copy.id);
+    const stored = target.event.data;
+    const attendees = [
+      ...(stored.attendees ?? [])
+        .filter((a) => !guests.removed.has(a.email))
+        .map((a) => (a.email === actor.email && mine ? mine : a)),
+      ...guests.added.map((a) => ({ ...a, responseStatus: 'needsAction' as const })),
+    ];
+    // The organizer's own reminders, colour, transparency and private properties stay theirs.
+    const organizerInput: EventInput = { ...input, attendees, reminders: stored.reminders };
+    const sharedSent = input.extendedProperties?.shared;
+    const ownPrivate = stored.extendedProperties?.private;
+    if (sharedSent || ownPrivate) {
+      organizerInput.extendedProperties = {};
+      if (sharedSent) organizerInput.extendedProperties.shared = sharedSent;
+      if (ownPrivate) organizerInput.extendedProperties.private = ownPrivate;
+    } else {
+      delete organizerInput.extendedProperties;
     }
+    delete organizerInput.sequence;
+    delete organizerInput.attendeesOmitted;
+    for (const key of ['colorId', 'transparency', ...ORGANIZER_ONLY] as const) {
+      const value = stored[key];
+      if (value === undefined) delete organizerInput[key as keyof EventInput];
+      else (organizerInput as unknown as Record<string, unknown>)[key] = value;
+    }
+    organizerSide = organizerWrite(state, organizerCal, target, organizerInput, opts);
+  } else if (answered) {
+    organizerSide = applyResponse(state, organizerCal, copy.id, mine);
+  }
+  if (organizerSide && answered && mine.responseStatus !== currentMine.responseStatus) {
+    recordReply(state, organizerSide, actor.email, mine.responseStatus, opts.sendUpdates);
   }
 
   const latest = findEvent(calendar, copy.id)?.event ?? copy;

@@ -7,14 +7,19 @@ import { findEvent } from './event-lookup.js';
  * Invitation copies. When an attendee is also an emulated user, the event appears on that user's
  * primary calendar with the same id and iCalUID (organizer not self). The organizer's copy is the
  * source of truth: every organizer write is copied out here, keeping each attendee's own
- * reminders, colour and private extended properties.
+ * reminders, colour and private extended properties. Returns the calendars that just received
+ * their copy (new invitations). Private copies (`privateCopy`, imported events) propagate nothing.
  */
 export function propagateToCopies(
   state: EmulatorState,
   organizerCal: CalendarRecord,
   event: StoredEvent,
   before: EventData | null,
-): void {
+  /** A calendar the event was moved from: its guests' copies now follow `organizerCal`. */
+  movedFrom?: string,
+): CalendarRecord[] {
+  const invited: CalendarRecord[] = [];
+  if (event.data.privateCopy || event.imported) return invited;
   const live = event.data.status !== 'cancelled';
   const current = new Set(live ? (event.data.attendees ?? []).map((a) => a.email) : []);
   const everyone = new Set([...current, ...(before?.attendees ?? []).map((a) => a.email)]);
@@ -23,15 +28,18 @@ export function propagateToCopies(
     const attendeeCal = state.calendars.get(email);
     if (!attendeeCal) continue;
     const existing = attendeeCal.store.get(event.id);
-    if (existing && existing.organizerCalendarId !== organizerCal.meta.id) continue;
+    const follows = existing?.organizerCalendarId === organizerCal.meta.id;
+    if (existing && !follows && existing.organizerCalendarId !== movedFrom) continue;
     if (current.has(email)) {
       commitEvent(state, attendeeCal, copyFor(event, existing));
+      if (!existing || existing.data.status === 'cancelled') invited.push(attendeeCal);
       // A new guest of a series also gets the occurrences already modified or cancelled.
       if (!existing && event.data.recurrence) copyExceptions(state, organizerCal, attendeeCal, event.id);
     } else if (existing && existing.data.status !== 'cancelled') {
       commitEvent(state, attendeeCal, { ...existing, data: { ...existing.data, status: 'cancelled' } });
     }
   }
+  return invited;
 }
 
 function copyExceptions(

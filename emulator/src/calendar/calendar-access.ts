@@ -1,13 +1,14 @@
 import { googleErrors } from '../errors.js';
 import { calendarsOf } from '../state/directory.js';
 import type { CalendarRecord, EmulatorState } from '../state/emulator-state.js';
+import type { CalendarListRecord } from '../state/calendar-lists.js';
 import type { AclRole, UserRecord } from '../state/types.js';
 
 /**
  * Who may do what on a calendar, from its owner and its access control list.
  * See https://developers.google.com/workspace/calendar/api/concepts/sharing
  */
-export const ACL_ROLES: readonly AclRole[] = ['freeBusyReader', 'reader', 'writer', 'owner'];
+const ACL_ROLES: readonly AclRole[] = ['freeBusyReader', 'reader', 'writer', 'owner'];
 
 export function isAclRole(value: unknown): value is AclRole {
   return typeof value === 'string' && (ACL_ROLES as readonly string[]).includes(value);
@@ -19,7 +20,7 @@ export function roleCovers(role: AclRole, needed: AclRole): boolean {
 }
 
 /** The role `email` has on `calendar`: owner for its owner, else its ACL rule, else none. */
-export function roleOf(calendar: CalendarRecord, email: string): AclRole | undefined {
+function roleOf(calendar: CalendarRecord, email: string): AclRole | undefined {
   if (calendar.meta.ownerEmail === email) return 'owner';
   return calendar.meta.acl?.find((grant) => grant.email === email)?.role;
 }
@@ -66,18 +67,43 @@ export function accessCalendar(
 }
 
 /**
- * The calendars in `email`'s calendar list: their own (primary first), then the ones shared with
- * them, ordered by when their rule last changed. Google adds a calendar to the list of a user it is
- * shared with, and removes it when the rule goes.
+ * The number that changes whenever `email`'s access to the calendar is granted again or changed:
+ * 0 for its owner, the change number of their sharing rule for a grantee, -1 without access. Sync
+ * tokens carry it, so that a token issued before an unshare (or a role change) is refused.
  */
-export function calendarsVisibleTo(state: EmulatorState, email: string): CalendarAccess[] {
-  const owned = calendarsOf(state, email).map((calendar) => ({ calendar, role: 'owner' as const }));
-  const shared: Array<CalendarAccess & { seq: number }> = [];
+export function accessEpoch(calendar: CalendarRecord, email: string): number {
+  if (calendar.meta.ownerEmail === email) return 0;
+  return calendar.meta.acl?.find((grant) => grant.email === email)?.seq ?? -1;
+}
+
+/** A calendar on the caller's list, with their role on it. */
+export interface ListedCalendar extends CalendarAccess {
+  entry: CalendarListRecord;
+}
+
+/**
+ * The calendars on `email`'s calendar list that they still have a role on: their own (primary
+ * first), then the ones shared with them, ordered by when their rule last changed. Google adds a
+ * calendar to the list of a user it is shared with and removes it when the rule goes; a user may
+ * also remove (unsubscribe from) a calendar, which keeps their access.
+ */
+export function calendarsVisibleTo(state: EmulatorState, email: string): ListedCalendar[] {
+  const listed = (calendar: CalendarRecord) => {
+    const entry = state.calendarLists.get(email, calendar.meta.id);
+    return entry && !entry.deleted ? entry : undefined;
+  };
+  const owned: ListedCalendar[] = [];
+  for (const calendar of calendarsOf(state, email)) {
+    const entry = listed(calendar);
+    if (entry) owned.push({ calendar, role: 'owner', entry });
+  }
+  const shared: Array<ListedCalendar & { seq: number }> = [];
   for (const calendar of state.calendars.values()) {
     if (calendar.meta.ownerEmail === email) continue;
     const grant = calendar.meta.acl?.find((g) => g.email === email);
-    if (grant) shared.push({ calendar, role: grant.role, seq: grant.seq });
+    const entry = grant ? listed(calendar) : undefined;
+    if (grant && entry) shared.push({ calendar, role: grant.role, entry, seq: grant.seq });
   }
   shared.sort((a, b) => a.seq - b.seq);
-  return [...owned, ...shared.map(({ calendar, role }) => ({ calendar, role }))];
+  return [...owned, ...shared.map(({ calendar, role, entry }) => ({ calendar, role, entry }))];
 }

@@ -1,161 +1,162 @@
 import type { FastifyInstance } from 'fastify';
 import { googleErrors } from '../errors.js';
-import { collectionEtag, quotedEtag } from '../ids.js';
-import { createSecondaryCalendar } from '../state/directory.js';
+import type { CalendarListRecord, CalendarListSettings } from '../state/calendar-lists.js';
 import type { CalendarRecord, EmulatorState } from '../state/emulator-state.js';
-import type { AclRole } from '../state/types.js';
-import { isValidTimeZone } from '../time.js';
-import { accessCalendar, calendarsVisibleTo, roleCovers } from './calendar-access.js';
-import { isObject, optString } from './event-input-parts.js';
-import { resolveCalendar } from './event-lookup.js';
+import {
+  addToCalendarList,
+  removeFromCalendarList,
+  updateCalendarListEntry,
+} from '../state/list-membership.js';
+import type { AclRole, UserRecord } from '../state/types.js';
+import { accessCalendar } from './calendar-access.js';
+import { listCalendarList } from './calendar-list.sync.js';
+import { renderCalendarListEntry } from './calendar-render.js';
+import { isObject, optBoolean, optString, type Json } from './event-input-parts.js';
 import { calendarRoute } from './route-kit.js';
 
-const CONFERENCE_PROPERTIES = { allowedConferenceSolutionTypes: ['hangoutsMeet'] };
+/** Query parameters of calendarList.list and calendarList.watch (discovery document). */
+export const CALENDAR_LIST_PARAMS = {
+  maxResults: { type: 'integer', min: 1 },
+  minAccessRole: { type: 'enum', values: ['freeBusyReader', 'owner', 'reader', 'writer'] },
+  pageToken: { type: 'string' },
+  showDeleted: { type: 'boolean' },
+  showHidden: { type: 'boolean' },
+  syncToken: { type: 'string' },
+} as const;
 
-/** The fields both calendar resources start with, in Google's order. */
-function calendarHead(kind: string, calendar: CalendarRecord): Record<string, unknown> {
-  const m = calendar.meta;
-  const out: Record<string, unknown> = {
-    kind,
-    etag: quotedEtag(String(m.seq)),
-    id: m.id,
-    summary: m.summary,
-  };
-  if (m.description !== undefined) out.description = m.description;
-  if (m.location !== undefined) out.location = m.location;
-  return out;
+interface ListedEntry {
+  calendar: CalendarRecord;
+  role: AclRole;
+  entry: CalendarListRecord;
+}
+
+/** The caller's live entry for `calendarId`: 404 `notFound` when it is not on their list. */
+function listedEntry(state: EmulatorState, user: UserRecord, calendarId: string): ListedEntry {
+  const { calendar, role } = accessCalendar(state, user, calendarId, 'freeBusyReader');
+  const entry = state.calendarLists.get(user.email, calendar.meta.id);
+  if (!entry || entry.deleted) throw googleErrors.notFound();
+  return { calendar, role, entry };
+}
+
+function render(user: UserRecord, listed: ListedEntry): Record<string, unknown> {
+  const own = listed.calendar.meta.ownerEmail === user.email;
+  return renderCalendarListEntry(listed.calendar, listed.role, own, listed.entry);
 }
 
 /**
- * A `CalendarListEntry` as `role` sees it: the owner's entry carries the calendar's default
- * reminders and, for the primary calendar, its notification settings; a grantee's entry of a
- * calendar shared with them has neither (those are per user, and theirs start empty).
+ * The per-user settings of an entry body: `hidden`, `selected`, `summaryOverride`. With `replace`
+ * (calendarList.update) absent ones take their defaults; other fields are not emulated (ignored).
  */
-export function renderCalendarListEntry(
-  calendar: CalendarRecord,
-  role: AclRole = 'owner',
-  ownEntry = true,
-): Record<string, unknown> {
-  const m = calendar.meta;
-  const out = calendarHead('calendar#calendarListEntry', calendar);
-  Object.assign(out, {
-    timeZone: m.timeZone,
-    colorId: m.colorId,
-    backgroundColor: m.backgroundColor,
-    foregroundColor: m.foregroundColor,
-    selected: true,
-    accessRole: role,
-    defaultReminders: ownEntry ? m.defaultReminders.map((r) => ({ ...r })) : [],
-  });
-  if (m.primary && ownEntry) {
-    out.notificationSettings = {
-      notifications: [
-        { type: 'eventCreation', method: 'email' },
-        { type: 'eventChange', method: 'email' },
-        { type: 'eventCancellation', method: 'email' },
-        { type: 'eventResponse', method: 'email' },
-      ],
-    };
-    out.primary = true;
+const RGB = /^#[0-9a-fA-F]{6}$/;
+
+/**
+ * The RGB colours of a list entry write. Google takes them only with `colorRgbFormat=true` (and
+ * answers 400 otherwise), as `#rrggbb`, and then needs both.
+ */
+function readColors(
+  body: Json,
+  rgb: boolean,
+): Pick<CalendarListSettings, 'backgroundColor' | 'foregroundColor'> {
+  const background = optString(body, 'backgroundColor', 7);
+  const foreground = optString(body, 'foregroundColor', 7);
+  if (background === undefined && foreground === undefined) return {};
+  if (!rgb)
+    throw googleErrors.badRequest('Invalid value for colorRgbFormat: set it to true to write RGB colors.');
+  if (background === undefined || foreground === undefined)
+    throw googleErrors.badRequest(
+      'Both backgroundColor and foregroundColor are required with colorRgbFormat.',
+    );
+  for (const color of [background, foreground]) {
+    if (!RGB.test(color)) throw googleErrors.badRequest(`Invalid color: ${color}`);
   }
-  out.conferenceProperties = CONFERENCE_PROPERTIES;
-  return out;
+  return { backgroundColor: background.toLowerCase(), foregroundColor: foreground.toLowerCase() };
 }
 
-/** A `Calendar` resource (calendars.get / calendars.insert). */
-export function renderCalendar(calendar: CalendarRecord): Record<string, unknown> {
-  const out = calendarHead('calendar#calendar', calendar);
-  out.timeZone = calendar.meta.timeZone;
-  out.conferenceProperties = CONFERENCE_PROPERTIES;
-  return out;
+function readSettings(body: unknown, replace: boolean, rgb = false): CalendarListSettings {
+  if (body === undefined) throw googleErrors.required('Required request body is missing.');
+  if (!isObject(body)) throw googleErrors.badRequest('The request body must be a JSON object.');
+  const hidden = optBoolean(body, 'hidden');
+  const selected = optBoolean(body, 'selected');
+  const summaryOverride = optString(body, 'summaryOverride', 1024);
+  const settings: CalendarListSettings = {};
+  if (hidden !== undefined || replace) settings.hidden = hidden ?? false;
+  if (selected !== undefined || replace) settings.selected = selected ?? true;
+  if (summaryOverride !== undefined) settings.summaryOverride = summaryOverride;
+  else if (replace || body.summaryOverride === null) settings.summaryOverride = null;
+  return { ...settings, ...readColors(body, rgb) };
 }
 
+/**
+ * calendarList.list / get / insert / delete / patch / update: the user's own list of calendars,
+ * with their settings for each. Removing an entry (unsubscribing) keeps the calendar and the
+ * user's access; inserting it again puts it back.
+ */
 export function registerCalendarListRoutes(app: FastifyInstance, state: EmulatorState): void {
+  const base = 'users/me/calendarList';
   calendarRoute(app, state, {
     method: 'GET',
-    url: 'users/me/calendarList',
+    url: base,
     methodId: 'calendar.calendarList.list',
-    params: {
-      maxResults: { type: 'integer', min: 1 },
-      minAccessRole: { type: 'enum', values: ['freeBusyReader', 'owner', 'reader', 'writer'] },
-      pageToken: { type: 'string' },
-      showDeleted: { type: 'boolean' },
-      showHidden: { type: 'boolean' },
-      syncToken: { type: 'string' },
-    },
-    handler: (ctx) => {
-      const minRole = ctx.query.str('minAccessRole') as AclRole | undefined;
-      const entries = calendarsVisibleTo(state, ctx.user.email).filter(
-        ({ role }) => minRole === undefined || roleCovers(role, minRole),
-      );
-      const etagSeq = entries.reduce((max, { calendar }) => Math.max(max, calendar.meta.seq), 0);
-      return {
-        kind: 'calendar#calendarList',
-        etag: collectionEtag(etagSeq),
-        nextSyncToken: `L${Buffer.from(String(etagSeq)).toString('base64url')}`,
-        items: entries.map(({ calendar, role }) =>
-          renderCalendarListEntry(calendar, role, calendar.meta.ownerEmail === ctx.user.email),
-        ),
-      };
-    },
+    params: CALENDAR_LIST_PARAMS,
+    handler: (ctx) => listCalendarList(state, ctx.user, ctx.query),
   });
   calendarRoute(app, state, {
     method: 'GET',
-    url: 'users/me/calendarList/:calendarId',
+    url: `${base}/:calendarId`,
     methodId: 'calendar.calendarList.get',
     params: {},
-    handler: (ctx) => {
-      const { calendar, role } = accessCalendar(
-        state,
-        ctx.user,
-        ctx.params.calendarId ?? '',
-        'freeBusyReader',
-      );
-      return renderCalendarListEntry(calendar, role, calendar.meta.ownerEmail === ctx.user.email);
-    },
-  });
-  calendarRoute(app, state, {
-    method: 'GET',
-    url: 'calendars/:calendarId',
-    methodId: 'calendar.calendars.get',
-    params: {},
-    handler: (ctx) =>
-      renderCalendar(resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '', 'freeBusyReader')),
+    handler: (ctx) => render(ctx.user, listedEntry(state, ctx.user, ctx.params.calendarId ?? '')),
   });
   calendarRoute(app, state, {
     method: 'POST',
-    url: 'calendars',
-    methodId: 'calendar.calendars.insert',
-    params: {},
+    url: base,
+    methodId: 'calendar.calendarList.insert',
+    params: { colorRgbFormat: { type: 'boolean' } },
     handler: (ctx) => {
-      if (ctx.body === undefined) throw googleErrors.required('Required request body is missing.');
-      if (!isObject(ctx.body)) throw googleErrors.badRequest('The request body must be a JSON object.');
-      const summary = optString(ctx.body, 'summary', 1024);
-      if (!summary) throw googleErrors.required('Missing summary.');
-      const timeZone = optString(ctx.body, 'timeZone', 100);
-      if (timeZone !== undefined && !isValidTimeZone(timeZone))
-        throw googleErrors.invalid('Invalid time zone definition.');
-      const calendar = createSecondaryCalendar(state, ctx.user, {
-        summary,
-        description: optString(ctx.body, 'description'),
-        location: optString(ctx.body, 'location'),
-        timeZone,
-      });
-      return renderCalendar(calendar);
+      const settings = readSettings(ctx.body, false, ctx.query.bool('colorRgbFormat'));
+      const id = optString(ctx.body as Json, 'id', 1024);
+      if (!id) throw googleErrors.required('Missing calendar id.');
+      // Only a calendar the user has a role on can be put (back) on their list.
+      const { calendar } = accessCalendar(state, ctx.user, id, 'freeBusyReader');
+      addToCalendarList(state, ctx.user.email, calendar.meta.id);
+      const listed = listedEntry(state, ctx.user, calendar.meta.id);
+      const entry = updateCalendarListEntry(state, ctx.user.email, listed.entry, settings);
+      return render(ctx.user, { ...listed, entry });
     },
   });
+  for (const [method, methodId, replace] of [
+    ['PATCH', 'calendar.calendarList.patch', false],
+    ['PUT', 'calendar.calendarList.update', true],
+  ] as const) {
+    calendarRoute(app, state, {
+      method,
+      url: `${base}/:calendarId`,
+      methodId,
+      params: { colorRgbFormat: { type: 'boolean' } },
+      handler: (ctx) => {
+        const listed = listedEntry(state, ctx.user, ctx.params.calendarId ?? '');
+        const entry = updateCalendarListEntry(
+          state,
+          ctx.user.email,
+          listed.entry,
+          readSettings(ctx.body, replace, ctx.query.bool('colorRgbFormat')),
+        );
+        return render(ctx.user, { ...listed, entry });
+      },
+    });
+  }
   calendarRoute(app, state, {
     method: 'DELETE',
-    url: 'calendars/:calendarId',
-    methodId: 'calendar.calendars.delete',
+    url: `${base}/:calendarId`,
+    methodId: 'calendar.calendarList.delete',
     params: {},
     noContent: true,
     handler: (ctx) => {
-      const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '');
-      // "Deletes a secondary calendar. Use calendars.clear for clearing all events on primary calendars."
-      if (calendar.meta.primary) throw googleErrors.badRequest('Cannot delete primary calendar.');
-      // Gone with its events: later calls naming it answer 404 notFound, and it leaves the calendar list.
-      state.calendars.delete(calendar.meta.id);
+      const { calendar } = listedEntry(state, ctx.user, ctx.params.calendarId ?? '');
+      if (calendar.meta.primary && calendar.meta.ownerEmail === ctx.user.email) {
+        throw googleErrors.badRequest('The primary calendar cannot be removed from the calendar list.');
+      }
+      removeFromCalendarList(state, ctx.user.email, calendar.meta.id);
       return undefined;
     },
   });

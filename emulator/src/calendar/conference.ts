@@ -4,9 +4,11 @@ import type { ConferenceData } from '../state/types.js';
 import { isObject } from './event-input-parts.js';
 
 /**
- * Google Meet conferences. With `conferenceDataVersion=1`, `conferenceData.createRequest` makes a
- * Meet link (`hangoutLink`, entry points); the same `requestId` is idempotent. Other conference
- * data is copied as given (known fields only). Without the version the body's data is ignored.
+ * Google Meet conferences. With `conferenceDataVersion=1`, `conferenceData.createRequest` asks
+ * for a Meet link: the write answers `status.statusCode: "pending"` and the link (`hangoutLink`,
+ * entry points) arrives a moment later (conference-jobs.ts); the same `requestId` is idempotent.
+ * Other conference data is copied as given (known fields only). Without the version the body's
+ * data is ignored.
  */
 export interface ConferenceState {
   conferenceData?: ConferenceData;
@@ -18,6 +20,23 @@ const MEET_ICON =
 
 function newMeetCode(): string {
   return `${randomLetters(3)}-${randomLetters(4)}-${randomLetters(3)}`;
+}
+
+/** The conference a create request ends with: a new Meet link, or `failure` without one. */
+export function createdConference(requestId: string, failed: boolean): ConferenceState {
+  if (failed) return { conferenceData: createRequestWith(requestId, 'failure') };
+  return meetConference(requestId);
+}
+
+function createRequestWith(requestId: string, statusCode: string): ConferenceData {
+  return {
+    createRequest: { requestId, conferenceSolutionKey: { type: 'hangoutsMeet' }, status: { statusCode } },
+  };
+}
+
+/** A conference whose creation is still under way. */
+export function isPending(data: ConferenceState): boolean {
+  return data.conferenceData?.createRequest?.status?.statusCode === 'pending';
 }
 
 function meetConference(requestId: string): ConferenceState {
@@ -54,7 +73,7 @@ export function applyConferenceInput(existing: ConferenceState, raw: unknown): C
     const type = isObject(key) ? key.type : 'hangoutsMeet';
     if (type !== 'hangoutsMeet') throw googleErrors.invalid('Invalid conference type value.');
     if (existing.conferenceData?.createRequest?.requestId === requestId) return existing;
-    return meetConference(requestId);
+    return { conferenceData: createRequestWith(requestId, 'pending') };
   }
   if (Object.keys(raw).length === 0) return {};
   return copyConference(raw);

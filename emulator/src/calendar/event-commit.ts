@@ -2,6 +2,17 @@ import { googleErrors } from '../errors.js';
 import type { CalendarRecord, EmulatorState } from '../state/emulator-state.js';
 import type { StoredEvent } from '../state/types.js';
 import { etagOf } from './event-render.js';
+import { eventTypeOf } from './event-types.js';
+import type { SendUpdates } from './notifications.js';
+
+/** How one write was asked for: whom Google emails, conference data support, If-Match. */
+export interface WriteOptions {
+  sendUpdates: SendUpdates;
+  conferenceDataVersion: number;
+  ifMatch?: string | undefined;
+  /** The admin API: may create what clients cannot (`fromGmail` events, any birthday). */
+  trusted?: boolean;
+}
 
 /**
  * Stores a new version of an event: takes the next global change number, stamps `updated`, and
@@ -20,7 +31,7 @@ export function commitEvent(
     updatedMs: nowMs,
   };
   calendar.store.put(version);
-  state.markChanged(calendar.meta.id);
+  state.markChanged(calendar.meta.id, eventTypeOf(version.data));
   return version;
 }
 

@@ -1,6 +1,7 @@
 import { googleErrors } from '../errors.js';
 import type { CalendarRecord } from '../state/emulator-state.js';
-import type { StoredEvent } from '../state/types.js';
+import type { EventType, StoredEvent } from '../state/types.js';
+import { EVENT_TYPES, eventTypeOf, typeSearchText } from './event-types.js';
 import { occurrences, seriesOf } from './recurrence.js';
 
 /** The filtering part of an events.list / events.instances request. */
@@ -14,6 +15,19 @@ export interface EventFilter {
   terms: string[];
   privateProps: Array<[string, string]>;
   sharedProps: Array<[string, string]>;
+  /** `eventTypes`, sorted; undefined for every type. */
+  eventTypes?: EventType[] | undefined;
+}
+
+/** The `eventTypes` parameter as a sorted list, or undefined when it asks for every type. */
+export function eventTypesParam(values: string[]): EventType[] | undefined {
+  const types = [...new Set(values)].sort() as EventType[];
+  return types.length === 0 || types.length === EVENT_TYPES.length ? undefined : types;
+}
+
+/** `eventTypes` also filters incremental listings: a change of another type is not listed. */
+export function matchesType(event: StoredEvent, filter: EventFilter): boolean {
+  return filter.eventTypes === undefined || filter.eventTypes.includes(eventTypeOf(event.data));
 }
 
 export function parsePropertyFilters(values: string[], parameter: string): Array<[string, string]> {
@@ -29,6 +43,15 @@ export function parsePropertyFilters(values: string[], parameter: string): Array
   });
 }
 
+/** The guests a calendar's owner sees on its copy (only themselves when guests are hidden). */
+function visibleAttendees(event: StoredEvent): NonNullable<StoredEvent['data']['attendees']> {
+  const all = event.data.attendees ?? [];
+  if (event.data.guestsCanSeeOtherGuests !== false || event.organizerCalendarId === event.calendarId)
+    return all;
+  const calendarOwner = event.calendarId;
+  return all.filter((a) => a.email === calendarOwner);
+}
+
 /** Free-text search (`q`) over the fields Google searches: every term must appear somewhere. */
 function matchesText(event: StoredEvent, terms: string[]): boolean {
   if (terms.length === 0) return true;
@@ -40,7 +63,8 @@ function matchesText(event: StoredEvent, terms: string[]): boolean {
     d.organizer.email,
     d.organizer.displayName,
     d.creator.email,
-    ...(d.attendees ?? []).flatMap((a) => [a.email, a.displayName]),
+    ...visibleAttendees(event).flatMap((a) => [a.email, a.displayName]),
+    ...typeSearchText(d),
   ]
     .filter((v): v is string => typeof v === 'string')
     .join('\n')
@@ -51,6 +75,7 @@ function matchesText(event: StoredEvent, terms: string[]): boolean {
 /** Filters that look only at the event's data (not at status or time). */
 export function matchesData(event: StoredEvent, filter: EventFilter): boolean {
   const d = event.data;
+  if (!matchesType(event, filter)) return false;
   if (filter.iCalUID !== undefined && d.iCalUID !== filter.iCalUID) return false;
   if (filter.updatedMin !== undefined && event.updatedMs < filter.updatedMin) return false;
   for (const [key, value] of filter.privateProps) {

@@ -29,7 +29,7 @@ export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function invalidField(field: string, expected: string): never {
+function invalidField(field: string, expected: string): never {
   throw googleErrors.invalid(`Invalid value for ${field}: expected ${expected}.`);
 }
 
@@ -178,7 +178,7 @@ export function parseReminders(raw: unknown): EventReminders {
       : { useDefault: false };
 }
 
-export function parseReminder(raw: unknown): EventReminder {
+function parseReminder(raw: unknown): EventReminder {
   if (!isObject(raw)) invalidField('reminders.overrides[]', 'an object');
   const method = raw.method;
   if (method === undefined || method === null) throw googleErrors.required('Missing reminder method.');

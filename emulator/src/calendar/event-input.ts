@@ -21,13 +21,14 @@ import {
   type Json,
   type ParsedTime,
 } from './event-input-parts.js';
+import { parseEventTypeFields, type EventTypeInput } from './event-types.js';
 import { validateRecurrence } from './recurrence-parse.js';
 
 /**
  * A validated event body. Only fields of the discovery `Event` schema survive; read-only ones
  * (kind, etag, htmlLink, created, updated, creator, organizer) are ignored like Google does.
  */
-export interface EventInput {
+export interface EventInput extends EventTypeInput {
   id?: string;
   iCalUID?: string;
   status?: EventStatus;
@@ -53,17 +54,28 @@ export interface EventInput {
   privateCopy?: boolean;
   reminders: EventReminders;
   source?: EventSource;
+  /** The writer's attendee list may be partial (a guest who cannot see the others). */
+  attendeesOmitted?: boolean;
 }
 
 const COLOR_IDS = new Set(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11']);
 
-export function requireObjectBody(body: unknown): Json {
+function requireObjectBody(body: unknown): Json {
   if (body === undefined) throw googleErrors.required('Required request body is missing.');
   if (!isObject(body)) throw googleErrors.badRequest('The request body must be a JSON object.');
   return body;
 }
 
-export function parseEventInput(body: unknown, calendarZone: string, organizerEmail: string): EventInput {
+/**
+ * Validates an event body. `trusted` writers (the admin API) may also set what clients cannot:
+ * read-only birthday properties.
+ */
+export function parseEventInput(
+  body: unknown,
+  calendarZone: string,
+  organizerEmail: string,
+  trusted = false,
+): EventInput {
   const raw = requireObjectBody(body);
   const start = parseEventTime(raw.start, 'start', calendarZone);
   const end = parseEventTime(raw.end, 'end', calendarZone);
@@ -142,7 +154,8 @@ export function parseEventInput(body: unknown, calendarZone: string, organizerEm
     }
     input.source = source;
   }
-  return input;
+  assign(input, 'attendeesOmitted', optBoolean(raw, 'attendeesOmitted'));
+  return Object.assign(input, parseEventTypeFields(raw, trusted));
 }
 
 function assign<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
@@ -167,9 +180,6 @@ export const SHARED_FIELDS: ReadonlyArray<keyof EventData> = [
   'privateCopy',
   'source',
 ];
-
-/** Per-user fields: each attendee keeps their own on their copy. */
-export const PER_USER_FIELDS: ReadonlyArray<keyof EventData> = ['reminders', 'colorId', 'transparency'];
 
 /**
  * Patch semantics: objects merge recursively, arrays and scalars replace, `null` clears.

@@ -88,6 +88,6 @@ export function virtualInstance(master: StoredEvent, startMs: number, calendarZo
   };
 }
 
-export function isoUtc(ms: number): string {
+function isoUtc(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }

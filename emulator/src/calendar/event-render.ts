@@ -1,8 +1,9 @@
 import { eventEtag, htmlLinkFor } from '../ids.js';
 import type { CalendarMeta, EventDateTime, StoredEvent } from '../state/types.js';
 import { formatDateTime, formatTimestamp } from '../time.js';
+import { eventTypeOf, TYPE_PROPERTY_FIELDS } from './event-types.js';
 
-export interface RenderView {
+interface RenderView {
   calendar: CalendarMeta;
   /** The `timeZone` query parameter: times are rendered in it when given. */
   timeZone?: string | undefined;
@@ -55,8 +56,12 @@ export function renderEvent(event: StoredEvent, view: RenderView): Record<string
   if (d.visibility !== undefined && d.visibility !== 'default') out.visibility = d.visibility;
   out.iCalUID = d.iCalUID;
   out.sequence = d.sequence;
-  if (d.attendees && d.attendees.length > 0) {
-    let attendees = d.attendees.map((a) => {
+  // A guest of an event whose guests may not see each other sees only their own entry.
+  const hidden = d.guestsCanSeeOtherGuests === false && event.organizerCalendarId !== view.calendar.id;
+  const shown = hidden ? d.attendees?.filter((a) => a.email === owner) : d.attendees;
+  if (hidden && (d.attendees?.length ?? 0) > (shown?.length ?? 0)) out.attendeesOmitted = true;
+  if (shown && shown.length > 0) {
+    let attendees = shown.map((a) => {
       const rendered: Record<string, unknown> = { email: a.email };
       if (a.displayName !== undefined) rendered.displayName = a.displayName;
       if (a.email === d.organizer.email) rendered.organizer = true;
@@ -100,12 +105,17 @@ export function renderEvent(event: StoredEvent, view: RenderView): Record<string
       ? { useDefault: false, overrides: d.reminders.overrides.map((r) => ({ ...r })) }
       : { useDefault: false };
   if (d.source) out.source = { ...d.source };
+  for (const field of TYPE_PROPERTY_FIELDS) {
+    const props = d[field];
+    if (props !== undefined) out[field] = structuredClone(props);
+  }
+  out.eventType = eventTypeOf(d);
   return out;
 }
 
 /**
- * Deleted events in list results carry only what Google guarantees: the id and status (plus the
- * series link and original start for cancelled occurrences of a series).
+ * Deleted events in list results carry only what Google guarantees: the id, status and type (plus
+ * the series link and original start for cancelled occurrences of a series).
  */
 export function renderTombstone(event: StoredEvent, view: RenderView): Record<string, unknown> {
   const out: Record<string, unknown> = {
@@ -120,6 +130,7 @@ export function renderTombstone(event: StoredEvent, view: RenderView): Record<st
     const zone = view.timeZone ?? d.start.timeZone ?? view.calendar.timeZone;
     out.originalStartTime = renderTime(d.originalStartTime, event.originalStartMs, zone);
   }
+  out.eventType = eventTypeOf(d);
   return out;
 }
 

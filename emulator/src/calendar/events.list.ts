@@ -3,7 +3,7 @@ import { collectionEtag } from '../ids.js';
 import type { CalendarRecord, EmulatorState } from '../state/emulator-state.js';
 import type { StoredEvent } from '../state/types.js';
 import { formatTimestamp } from '../time.js';
-import { includeInFullList, matchesData, overlaps, type EventFilter } from './event-filters.js';
+import { includeInFullList, matchesData, matchesType, overlaps, type EventFilter } from './event-filters.js';
 import { virtualInstance } from './event-lookup.js';
 import { renderEvent, renderTombstone } from './event-render.js';
 import {
@@ -14,10 +14,11 @@ import {
   queryDigest,
   readSyncToken,
   type SortKey,
+  type SyncTokenViewer,
 } from './list-tokens.js';
 import { occurrences, seriesOf } from './recurrence.js';
 
-export interface ListRequest {
+interface ListRequest {
   filter: EventFilter;
   syncToken?: string | undefined;
   pageToken?: string | undefined;
@@ -25,6 +26,8 @@ export interface ListRequest {
   maxResults: number;
   timeZone?: string | undefined;
   maxAttendees?: number | undefined;
+  /** Who lists, and the epoch of their access (calendar-access.ts accessEpoch): binds the sync token. */
+  viewer: SyncTokenViewer;
 }
 
 export const MAX_PAGE_SIZE = 2500;
@@ -45,7 +48,11 @@ export function listEvents(
   req: ListRequest,
 ): Record<string, unknown> {
   const { filter } = req;
-  const tokenSeq = req.syncToken !== undefined ? readSyncToken(state, calendar.meta.id, req.syncToken) : null;
+  const types = filter.eventTypes?.join(',') ?? '';
+  const tokenSeq =
+    req.syncToken !== undefined
+      ? readSyncToken(state, calendar.meta.id, req.syncToken, types, req.viewer)
+      : null;
   const digest = queryDigest([calendar.meta.id, tokenSeq !== null, filter, req.orderBy ?? null]);
   const page = req.pageToken !== undefined ? decodePageToken(req.pageToken, digest) : null;
   const snapshot = page?.snapshot ?? calendar.store.lastSeq;
@@ -88,7 +95,7 @@ export function listEvents(
   if (more && last) {
     out.nextPageToken = encodePageToken({ snapshot, after: last.key, base, digest });
   } else {
-    out.nextSyncToken = issueSyncToken(state, calendar.meta.id, snapshot);
+    out.nextSyncToken = issueSyncToken(state, calendar.meta.id, snapshot, types, req.viewer);
   }
   out.items = items.map(({ event }) =>
     event.data.status === 'cancelled' ? renderTombstone(event, view) : renderEvent(event, view),
@@ -108,8 +115,8 @@ function scanInChangeOrder(
   let more = false;
   const from = typeof after?.[0] === 'number' ? after[0] : (base ?? 0);
   calendar.store.scanBySeq(from, snapshot, (event) => {
-    // Incremental listings return every change, deletions included.
-    const include = base !== null ? true : includeInFullList(calendar, event, filter);
+    // Incremental listings return every change of the listed types, deletions included.
+    const include = base !== null ? matchesType(event, filter) : includeInFullList(calendar, event, filter);
     if (!include) return true;
     if (items.length >= limit) {
       more = true;
@@ -152,6 +159,7 @@ function expandChanges(
 ): Item[] {
   const items: Item[] = [];
   calendar.store.scanBySeq(base, snapshot, (event) => {
+    if (!matchesType(event, filter)) return true;
     if (event.data.recurrence && event.data.status !== 'cancelled') {
       items.push(...instancesOf(calendar, event, { ...filter, timeMin: undefined, timeMax: undefined }));
     } else {
@@ -162,7 +170,7 @@ function expandChanges(
   return items;
 }
 
-export function instancesOf(calendar: CalendarRecord, master: StoredEvent, filter: EventFilter): Item[] {
+function instancesOf(calendar: CalendarRecord, master: StoredEvent, filter: EventFilter): Item[] {
   const zone = calendar.meta.timeZone;
   const series = seriesOf(master, zone);
   const out: Item[] = [];

@@ -1,15 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { googleErrors } from '../errors.js';
 import type { EmulatorState } from '../state/emulator-state.js';
-import { parsePropertyFilters, type EventFilter } from './event-filters.js';
-import { accessCalendar, type CalendarAccess } from './calendar-access.js';
+import { eventTypesParam, parsePropertyFilters, type EventFilter } from './event-filters.js';
+import { EVENT_TYPES } from './event-types.js';
+import { accessCalendar, accessEpoch, type CalendarAccess } from './calendar-access.js';
 import { requireEvent, resolveCalendar } from './event-lookup.js';
 import { renderEvent } from './event-render.js';
 import { checkSyncTokenCompatibility, listEvents } from './events.list.js';
 import { listInstances } from './events.instances.js';
+import { importEvent } from './events.import.js';
+import { moveEvent } from './events.move.js';
 import { deleteEvent, insertEvent, replaceEvent, type WriteOptions } from './events.write.js';
+import { parseQuickAdd } from './quick-add.js';
 import { zoneParam, type ParamSpecs, type ParsedQuery } from './params.js';
-import { calendarRoute, type CalendarContext } from './route-kit.js';
+import { calendarRoute, matchesIfNoneMatch, NotModified, type CalendarContext } from './route-kit.js';
 
 const ALWAYS_INCLUDE_EMAIL = { type: 'boolean' } as const;
 const MAX_ATTENDEES = { type: 'integer', min: 1 } as const;
@@ -18,6 +22,7 @@ const SEND_UPDATES = { type: 'enum', values: ['all', 'externalOnly', 'none'] } a
 
 export const LIST_PARAMS: ParamSpecs = {
   alwaysIncludeEmail: ALWAYS_INCLUDE_EMAIL,
+  eventTypes: { type: 'enum', values: EVENT_TYPES, repeated: true },
   iCalUID: { type: 'string', maxLength: 1024 },
   maxAttendees: MAX_ATTENDEES,
   maxResults: { type: 'integer', min: 1 },
@@ -36,6 +41,8 @@ export const LIST_PARAMS: ParamSpecs = {
   updatedMin: { type: 'datetime' },
 };
 
+const NOTIFY_PARAMS: ParamSpecs = { sendNotifications: { type: 'boolean' }, sendUpdates: SEND_UPDATES };
+
 const WRITE_PARAMS: ParamSpecs = {
   conferenceDataVersion: { type: 'integer', min: 0, max: 1 },
   maxAttendees: MAX_ATTENDEES,
@@ -45,7 +52,7 @@ const WRITE_PARAMS: ParamSpecs = {
 };
 
 /** Builds the list filter and checks the parameter rules Google enforces. */
-export function listFilter(query: ParsedQuery): EventFilter {
+function listFilter(query: ParsedQuery): EventFilter {
   const timeMin = query.time('timeMin');
   const timeMax = query.time('timeMax');
   if (timeMin !== undefined && timeMax !== undefined && timeMax <= timeMin)
@@ -60,12 +67,21 @@ export function listFilter(query: ParsedQuery): EventFilter {
     terms: (query.str('q') ?? '').toLowerCase().split(/\s+/).filter(Boolean),
     privateProps: parsePropertyFilters(query.list('privateExtendedProperty'), 'privateExtendedProperty'),
     sharedProps: parsePropertyFilters(query.list('sharedExtendedProperty'), 'sharedExtendedProperty'),
+    eventTypes: eventTypesParam(query.list('eventTypes')),
   };
 }
 
-export function listRequest(query: ParsedQuery): Parameters<typeof listEvents>[2] {
+function listRequest(query: ParsedQuery, viewer: ListViewer): Parameters<typeof listEvents>[2] {
   const syncToken = query.str('syncToken');
   if (syncToken !== undefined) checkSyncTokenCompatibility(query.names());
+  // "All events deleted since the previous list request will always be in the result set and it
+  // is not allowed to set showDeleted to False" (discovery document, events.list syncToken).
+  if (syncToken !== undefined && query.has('showDeleted') && !query.bool('showDeleted')) {
+    throw googleErrors.invalid(
+      'The syncToken parameter cannot be used with showDeleted set to false.',
+      'showDeleted',
+    );
+  }
   const orderBy = query.str('orderBy') as 'startTime' | 'updated' | undefined;
   if (orderBy === 'startTime' && !query.bool('singleEvents')) {
     throw googleErrors.invalid(
@@ -81,7 +97,15 @@ export function listRequest(query: ParsedQuery): Parameters<typeof listEvents>[2
     maxResults: query.int('maxResults') ?? 250,
     timeZone: zoneParam(query),
     maxAttendees: query.int('maxAttendees'),
+    viewer,
   };
+}
+
+/** Who lists: sync tokens are bound to the user and to their current access to the calendar. */
+type ListViewer = Parameters<typeof listEvents>[2]['viewer'];
+
+function viewerOf(ctx: CalendarContext, access: CalendarAccess): ListViewer {
+  return { email: ctx.user.email, accessEpoch: accessEpoch(access.calendar, ctx.user.email) };
 }
 
 function writeOptions(ctx: CalendarContext): WriteOptions {
@@ -128,7 +152,8 @@ export function registerEventRoutes(app: FastifyInstance, state: EmulatorState):
     params: LIST_PARAMS,
     handler: (ctx) => {
       const access = accessCalendar(state, ctx.user, ctx.params.calendarId ?? '', 'reader');
-      return asSeenBy(ctx, access, listEvents(state, access.calendar, listRequest(ctx.query)));
+      const request = listRequest(ctx.query, viewerOf(ctx, access));
+      return asSeenBy(ctx, access, listEvents(state, access.calendar, request));
     },
   });
   calendarRoute(app, state, {
@@ -150,7 +175,12 @@ export function registerEventRoutes(app: FastifyInstance, state: EmulatorState):
     handler: (ctx) => {
       const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '', 'reader');
       const { event } = requireEvent(calendar, ctx.params.eventId ?? '');
-      return renderEvent(event, view(ctx, calendar));
+      const rendered = renderEvent(event, view(ctx, calendar));
+      // A conditional GET naming the current version answers 304 Not Modified, as Google does.
+      const etag = rendered.etag;
+      if (typeof etag === 'string' && matchesIfNoneMatch(ctx.headers['if-none-match'], etag))
+        return new NotModified(etag);
+      return rendered;
     },
   });
   for (const [method, methodId, mode] of [
@@ -187,6 +217,55 @@ export function registerEventRoutes(app: FastifyInstance, state: EmulatorState):
       const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '', 'writer');
       deleteEvent(state, calendar, ctx.user, ctx.params.eventId ?? '', writeOptions(ctx));
       return undefined;
+    },
+  });
+  calendarRoute(app, state, {
+    method: 'POST',
+    url: `${base}/:eventId/move`,
+    methodId: 'calendar.events.move',
+    params: { destination: { type: 'string', maxLength: 1024 }, ...NOTIFY_PARAMS },
+    handler: (ctx) => {
+      const destinationId = ctx.query.str('destination');
+      if (destinationId === undefined) throw googleErrors.requiredParameter('destination');
+      const source = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '', 'writer');
+      const destination = resolveCalendar(state, ctx.user, destinationId, 'writer');
+      const event = moveEvent(
+        state,
+        source,
+        destination,
+        ctx.params.eventId ?? '',
+        writeOptions(ctx).sendUpdates,
+      );
+      return renderEvent(event, view(ctx, destination));
+    },
+  });
+  calendarRoute(app, state, {
+    method: 'POST',
+    url: `${base}/import`,
+    methodId: 'calendar.events.import',
+    params: {
+      conferenceDataVersion: WRITE_PARAMS.conferenceDataVersion!,
+      supportsAttachments: { type: 'boolean' },
+    },
+    handler: (ctx) => {
+      const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '', 'writer');
+      const event = importEvent(state, calendar, ctx.user, ctx.body, writeOptions(ctx));
+      return renderEvent(event, view(ctx, calendar));
+    },
+  });
+  calendarRoute(app, state, {
+    method: 'POST',
+    url: `${base}/quickAdd`,
+    methodId: 'calendar.events.quickAdd',
+    params: { text: { type: 'string', maxLength: 8192 }, ...NOTIFY_PARAMS },
+    handler: (ctx) => {
+      const text = ctx.query.str('text');
+      if (text === undefined) throw googleErrors.requiredParameter('text');
+      if (text.trim() === '') throw googleErrors.invalidParameter('text', 'The text must not be empty.');
+      const calendar = resolveCalendar(state, ctx.user, ctx.params.calendarId ?? '', 'writer');
+      const body = parseQuickAdd(text, state.now(), calendar.meta.timeZone);
+      const event = insertEvent(state, calendar, ctx.user, body, writeOptions(ctx));
+      return renderEvent(event, view(ctx, calendar));
     },
   });
   calendarRoute(app, state, {

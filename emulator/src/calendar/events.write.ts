@@ -1,78 +1,21 @@
 import { googleErrors } from '../errors.js';
 import { newEventId } from '../ids.js';
 import type { CalendarRecord, EmulatorState } from '../state/emulator-state.js';
-import type { EventData, StoredEvent, UserRecord } from '../state/types.js';
+import type { StoredEvent, UserRecord } from '../state/types.js';
 import { attendeeDelete, attendeeReplace } from './attendee-writes.js';
 import { propagateToCopies } from './attendees.js';
+import { declineExistingConflicts, declineNewInvitation } from './auto-decline.js';
 import { applyConferenceInput, type ConferenceState } from './conference.js';
-import { checkIfMatch, commitEvent } from './event-commit.js';
+import { queuePendingConference } from './conference-jobs.js';
+import { buildData, organizerOf, pickConference, same } from './event-data.js';
+import { checkIfMatch, commitEvent, type WriteOptions } from './event-commit.js';
 import { mergePatch, parseEventInput, type EventInput } from './event-input.js';
+import { checkTypedUpdate, settleEventType } from './event-type-rules.js';
 import { isObject } from './event-input-parts.js';
 import { requireEvent, type ResolvedEvent } from './event-lookup.js';
 import { recordOrganizerMail, type SendUpdates } from './notifications.js';
 
-export interface WriteOptions {
-  sendUpdates: SendUpdates;
-  conferenceDataVersion: number;
-  ifMatch?: string | undefined;
-}
-
-/** The organizer identity of a calendar: its owner for a primary calendar, else the calendar. */
-function organizerOf(calendar: CalendarRecord): EventData['organizer'] {
-  if (calendar.meta.primary) return { email: calendar.meta.id };
-  return { email: calendar.meta.id, displayName: calendar.meta.summary };
-}
-
-function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-interface Fixed {
-  creator: EventData['creator'];
-  organizer: EventData['organizer'];
-  iCalUID: string;
-  sequence: number;
-  recurringEventId?: string | undefined;
-  originalStartTime?: EventData['originalStartTime'];
-  defaultStatus: EventData['status'];
-}
-
-export function buildData(input: EventInput, fixed: Fixed, conference: ConferenceState): EventData {
-  const data: EventData = {
-    status: input.status ?? fixed.defaultStatus,
-    creator: fixed.creator,
-    organizer: fixed.organizer,
-    start: input.start.value,
-    end: input.end.value,
-    iCalUID: fixed.iCalUID,
-    sequence: fixed.sequence,
-    reminders: input.reminders,
-  };
-  const copy = [
-    'summary',
-    'description',
-    'location',
-    'colorId',
-    'endTimeUnspecified',
-    'recurrence',
-    'transparency',
-    'visibility',
-    'attendees',
-    'extendedProperties',
-    'anyoneCanAddSelf',
-    'guestsCanInviteOthers',
-    'guestsCanModify',
-    'guestsCanSeeOtherGuests',
-    'privateCopy',
-    'source',
-  ] as const;
-  for (const key of copy) {
-    if (input[key] !== undefined) (data as unknown as Record<string, unknown>)[key] = input[key];
-  }
-  if (fixed.recurringEventId !== undefined) data.recurringEventId = fixed.recurringEventId;
-  if (fixed.originalStartTime !== undefined) data.originalStartTime = fixed.originalStartTime;
-  return Object.assign(data, pickConference(conference));
-}
+export type { WriteOptions } from './event-commit.js';
 
 export function insertEvent(
   state: EmulatorState,
@@ -82,7 +25,13 @@ export function insertEvent(
   opts: WriteOptions,
 ): StoredEvent {
   const organizer = organizerOf(calendar);
-  const input = parseEventInput(body, calendar.meta.timeZone, organizer.email);
+  const trusted = opts.trusted === true;
+  const input = parseEventInput(body, calendar.meta.timeZone, organizer.email, trusted);
+  settleEventType(input, {
+    calendar,
+    trusted,
+    conferenceRequested: opts.conferenceDataVersion >= 1 && input.conferenceData !== undefined,
+  });
   const id = input.id ?? newEventId();
   // Ids are never reused, not even after a delete: a retried insert gets 409 `duplicate`.
   if (calendar.store.get(id)) throw googleErrors.duplicate();
@@ -119,9 +68,27 @@ export function insertEvent(
     },
     now,
   );
-  propagateToCopies(state, calendar, event, null);
+  const invited = propagateToCopies(state, calendar, event, null);
   recordOrganizerMail(state, null, event, opts.sendUpdates);
-  return event;
+  return settleAfterWrite(state, calendar, event, invited, opts.sendUpdates);
+}
+
+/**
+ * What follows an organizer's write within the same operation: status events decline the
+ * invitations they conflict with, and a pending conference request is queued. Returns the event
+ * as stored now (an auto-decline may have recorded a guest's answer on it).
+ */
+function settleAfterWrite(
+  state: EmulatorState,
+  calendar: CalendarRecord,
+  event: StoredEvent,
+  invited: CalendarRecord[],
+  sendUpdates: SendUpdates,
+): StoredEvent {
+  for (const guestCalendar of invited) declineNewInvitation(state, guestCalendar, event.id);
+  declineExistingConflicts(state, calendar, event);
+  queuePendingConference(state, calendar, event, sendUpdates);
+  return calendar.store.get(event.id) ?? event;
 }
 
 /** events.update (PUT, full replacement) and events.patch (merge), on a stored event or an occurrence. */
@@ -148,9 +115,14 @@ export function replaceEvent(
     if ('reminders' in patch) delete base.reminders;
     effectiveBody = mergePatch(base, patch);
   }
-  const input = parseEventInput(effectiveBody, calendar.meta.timeZone, current.data.organizer.email);
+  const input = parseEventInput(
+    effectiveBody,
+    calendar.meta.timeZone,
+    current.data.organizer.email,
+    opts.trusted === true,
+  );
   if (current.organizerCalendarId !== calendar.meta.id) {
-    return attendeeReplace(state, calendar, actor, resolved, input, opts);
+    return attendeeReplace(state, calendar, actor, resolved, input, opts, organizerReplace);
   }
   return organizerReplace(state, calendar, resolved, input, opts);
 }
@@ -164,6 +136,12 @@ function organizerReplace(
 ): StoredEvent {
   const current = resolved.event;
   const before = current.data;
+  settleEventType(input, {
+    calendar,
+    trusted: opts.trusted === true,
+    conferenceRequested: opts.conferenceDataVersion >= 1 && input.conferenceData !== undefined,
+    before,
+  });
   if (before.recurringEventId !== undefined && input.recurrence) {
     throw googleErrors.invalid('An occurrence of a recurring event cannot have its own recurrence.');
   }
@@ -191,6 +169,7 @@ function organizerReplace(
     },
     conference,
   );
+  checkTypedUpdate(before, data);
   // A change of time, recurrence or status is a new revision of the invitation (RFC 5545 SEQUENCE).
   const significant = (['start', 'end', 'recurrence', 'status'] as const).some(
     (f) => !same(before[f], data[f]),
@@ -204,17 +183,9 @@ function organizerReplace(
     organizerCalendarId: calendar.meta.id,
     data,
   });
-  propagateToCopies(state, calendar, event, before);
+  const invited = propagateToCopies(state, calendar, event, before);
   recordOrganizerMail(state, before, event, opts.sendUpdates);
-  return event;
-}
-
-/** The set conference fields of an event or a conference input, in Google's order. */
-function pickConference(data: ConferenceState): ConferenceState {
-  const out: ConferenceState = {};
-  if (data.conferenceData) out.conferenceData = data.conferenceData;
-  if (data.hangoutLink) out.hangoutLink = data.hangoutLink;
-  return out;
+  return settleAfterWrite(state, calendar, event, invited, opts.sendUpdates);
 }
 
 /**

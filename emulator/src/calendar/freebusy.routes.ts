@@ -82,11 +82,7 @@ function counts(event: StoredEvent, owner: string): boolean {
   return event.data.attendees?.find((a) => a.email === owner)?.responseStatus !== 'declined';
 }
 
-export function busyPeriods(
-  calendar: CalendarRecord,
-  timeMin: number,
-  timeMax: number,
-): Array<[number, number]> {
+function busyPeriods(calendar: CalendarRecord, timeMin: number, timeMax: number): Array<[number, number]> {
   const owner = calendar.meta.ownerEmail;
   const spans: Array<[number, number]> = [];
   const add = (start: number, end: number): void => {

@@ -3,37 +3,89 @@ import { googleErrors } from '../errors.js';
 import type { EmulatorState } from '../state/emulator-state.js';
 
 /**
- * Sync tokens record (calendar, change number, issue time, generation). They stop working when an
- * admin expires them (generation bump) or after SYNC_TOKEN_TTL_MS of emulated time: 410
- * `fullSyncRequired`, as Google answers for expired or unknown tokens.
+ * Sync tokens record (calendar, change number, issue time, generation, the `eventTypes` of the
+ * listing that issued them, and who listed with which access). They stop working when an admin
+ * expires them (generation bump) or after SYNC_TOKEN_TTL_MS of emulated time: 410
+ * `fullSyncRequired`, as Google answers for expired or unknown tokens. A token used with other
+ * `eventTypes` than it was issued for answers the same 410: its changes were filtered for other
+ * types, so only a full sync makes the client whole. So does a token of another user, and one
+ * issued before the user's access changed: Google invalidates sync tokens "because of changes in
+ * related ACLs", so after a calendar is shared again its former grantee syncs it in full.
  */
-export const SYNC_TOKEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+const SYNC_TOKEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
-export function issueSyncToken(state: EmulatorState, calendarId: string, seq: number): string {
-  const payload = `${state.syncGeneration}|${seq}|${state.now()}|${calendarId}`;
-  return `C${Buffer.from(payload).toString('base64url')}`;
+/** The user a sync token is issued to and the epoch of their access to the calendar. */
+export interface SyncTokenViewer {
+  email: string;
+  accessEpoch: number;
+}
+
+export function issueSyncToken(
+  state: EmulatorState,
+  calendarId: string,
+  seq: number,
+  eventTypes: string,
+  viewer: SyncTokenViewer,
+): string {
+  const payload = [
+    state.syncGeneration,
+    seq,
+    state.now(),
+    calendarId,
+    eventTypes,
+    viewer.email,
+    viewer.accessEpoch,
+  ];
+  return `E${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+}
+
+/** The fields of a token: JSON ones (`E...`), or the `|`-separated ones issued before viewers were bound (`C...`). */
+function parseSyncToken(token: string): unknown[] | null {
+  const body = Buffer.from(token.slice(1), 'base64url').toString('utf8');
+  if (token.startsWith('C')) {
+    const parts = body.split('|');
+    if (parts.length !== 4 && parts.length !== 5) return null;
+    const [generation, seq, issued, calendar, types = ''] = parts;
+    return [Number(generation), Number(seq), Number(issued), calendar, types];
+  }
+  if (!token.startsWith('E')) return null;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return Array.isArray(parsed) && parsed.length === 7 ? parsed : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The change number a sync token stands for; throws 410 when it cannot be used. */
-export function readSyncToken(state: EmulatorState, calendarId: string, token: string): number {
-  if (!token.startsWith('C') || token.length > 2048) throw googleErrors.fullSyncRequired();
-  const parts = Buffer.from(token.slice(1), 'base64url').toString('utf8').split('|');
-  if (parts.length !== 4) throw googleErrors.fullSyncRequired();
-  const [generation, seq, issued, calendar] = parts;
-  const seqNumber = Number(seq);
-  const issuedMs = Number(issued);
+export function readSyncToken(
+  state: EmulatorState,
+  calendarId: string,
+  token: string,
+  eventTypes: string,
+  viewer: SyncTokenViewer,
+): number {
+  const parts = token.length > 2048 ? null : parseSyncToken(token);
+  if (!parts) throw googleErrors.fullSyncRequired();
+  const [generation, seq, issued, calendar, types, email, epoch] = parts;
+  if (types !== eventTypes) throw googleErrors.fullSyncRequired();
+  // Tokens issued before viewers were bound (a restored snapshot) carry no viewer.
+  const viewerMatches = parts.length === 5 || (email === viewer.email && epoch === viewer.accessEpoch);
   if (
-    Number(generation) !== state.syncGeneration ||
+    !viewerMatches ||
+    generation !== state.syncGeneration ||
     calendar !== calendarId ||
-    !Number.isSafeInteger(seqNumber) ||
-    seqNumber < 0 ||
-    seqNumber > state.seq ||
-    !Number.isFinite(issuedMs) ||
-    state.now() - issuedMs > SYNC_TOKEN_TTL_MS
+    typeof seq !== 'number' ||
+    !Number.isSafeInteger(seq) ||
+    seq < 0 ||
+    seq > state.seq ||
+    typeof issued !== 'number' ||
+    !Number.isFinite(issued) ||
+    state.now() - issued > SYNC_TOKEN_TTL_MS
   ) {
     throw googleErrors.fullSyncRequired();
   }
-  return seqNumber;
+  return seq;
 }
 
 export type SortKey = Array<number | string>;
@@ -43,7 +95,7 @@ export type SortKey = Array<number | string>;
  * (later changes are left to the next incremental sync, so no page skips an item), the sort key of
  * the last item returned, and a digest of the query they belong to.
  */
-export interface PageState {
+interface PageState {
   snapshot: number;
   after: SortKey;
   /** Change number of the sync token an incremental listing started from. */

@@ -15,6 +15,7 @@ const NOTIFIED_FIELDS: ReadonlyArray<keyof EventData> = [
   'recurrence',
   'status',
   'hangoutLink',
+  'organizer',
 ];
 
 function same(a: unknown, b: unknown): boolean {
@@ -47,7 +48,8 @@ export function recordOrganizerMail(
   after: StoredEvent,
   sendUpdates: SendUpdates,
 ): void {
-  if (sendUpdates === 'none') return;
+  // Imported events and private copies are the calendar's own: no guest hears of them.
+  if (sendUpdates === 'none' || after.imported || after.data.privateCopy) return;
   const organizer = after.data.organizer.email;
   const guests = (data: EventData | null): Set<string> =>
     new Set((data?.attendees ?? []).map((a) => a.email).filter((email) => email !== organizer));

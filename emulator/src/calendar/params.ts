@@ -5,7 +5,7 @@ export type ParamSpec =
   | { type: 'string'; repeated?: boolean; maxLength?: number }
   | { type: 'integer'; min?: number; max?: number }
   | { type: 'boolean' }
-  | { type: 'enum'; values: readonly string[] }
+  | { type: 'enum'; values: readonly string[]; repeated?: boolean }
   | { type: 'datetime' };
 
 export type ParamSpecs = Record<string, ParamSpec>;
@@ -114,6 +114,10 @@ function parseOne(
     const list = Array.isArray(raw) ? raw : [raw];
     for (const item of list) checkLength(name, item, spec.maxLength);
     return list;
+  }
+  if (spec.type === 'enum' && spec.repeated) {
+    const list = Array.isArray(raw) ? raw : [raw];
+    return list.map((item) => parseOne(name, item, { type: 'enum', values: spec.values }) as string);
   }
   const value = Array.isArray(raw) ? (raw[0] ?? '') : raw;
   switch (spec.type) {

@@ -13,11 +13,11 @@ import {
  * zone. Rules run on "floating" wall-clock times that are then placed in the zone with luxon, so a
  * 09:00 America/New_York weekly series stays at 09:00 local across DST changes.
  */
-export const MAX_UNBOUNDED_INSTANCES = 730;
+const MAX_UNBOUNDED_INSTANCES = 730;
 const MAX_BOUNDED_INSTANCES = 20_000;
 const DAY_MS = 86_400_000;
 
-export interface Series {
+interface Series {
   /** Zone the rules run in: the event's start.timeZone (timed) or the calendar's zone (all-day). */
   zone: string;
   allDay: boolean;
@@ -51,8 +51,9 @@ export function seriesOf(master: StoredEvent, calendarZone: string): Series {
   for (const line of master.data.recurrence ?? []) {
     const upper = line.toUpperCase();
     const body = line.slice(line.indexOf(':') + 1);
-    if (upper.startsWith('RRULE:')) series.rules.push(parseRule(body, floatingStart, zone));
-    else if (upper.startsWith('EXRULE:')) series.exrules.push(parseRule(body, floatingStart, zone));
+    if (upper.startsWith('RRULE:')) series.rules.push(parseRule(body, floatingStart, zone, master.allDay));
+    else if (upper.startsWith('EXRULE:'))
+      series.exrules.push(parseRule(body, floatingStart, zone, master.allDay));
     else if (upper.startsWith('RDATE')) {
       const list = parseDateList(line, zone);
       series.rdates.push(
@@ -113,9 +114,9 @@ export function occurrences(
       return count < limit;
     });
   }
-  // DTSTART counts as an occurrence on its own only for RDATE-only sets (RFC 5545 3.8.5.2).
-  const extra = series.rules.length === 0 ? [...series.rdates, series.startMs] : series.rdates;
-  for (const ms of extra) {
+  // The start is always the first occurrence, even when the rule does not produce it (RFC 5545
+  // 3.8.5.3: DTSTART "defines the first instance"; Google shows it on top of COUNT's rule dates).
+  for (const ms of [series.startMs, ...series.rdates]) {
     if (inWindow(ms) && kept(ms, toFloating(ms, series.zone))) starts.add(ms);
   }
   return [...starts].sort((a, b) => a - b).slice(0, limit);

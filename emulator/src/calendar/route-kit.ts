@@ -3,6 +3,7 @@ import { googleErrors } from '../errors.js';
 import type { AccessTokenRecord } from '../oauth/oauth-store.js';
 import type { EmulatorState } from '../state/emulator-state.js';
 import type { UserRecord } from '../state/types.js';
+import { settleConferences } from './conference-jobs.js';
 import { ParsedQuery, type ParamSpecs } from './params.js';
 import { applyFields, parseFields } from './partial-response.js';
 import { hasScopeFor } from './scopes.js';
@@ -17,7 +18,7 @@ export interface CalendarContext {
   headers: FastifyRequest['headers'];
 }
 
-export interface CalendarRouteDef {
+interface CalendarRouteDef {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   /** Discovery method id, e.g. `calendar.events.list`. */
@@ -28,7 +29,7 @@ export interface CalendarRouteDef {
   noContent?: boolean;
 }
 
-export const CALENDAR_PREFIX = '/calendar/v3';
+const CALENDAR_PREFIX = '/calendar/v3';
 
 /** Reads the bearer token from the Authorization header or the `access_token` query parameter. */
 export function bearerToken(request: FastifyRequest): string | null {
@@ -42,7 +43,7 @@ export function bearerToken(request: FastifyRequest): string | null {
   return typeof fromQuery === 'string' && fromQuery ? fromQuery : null;
 }
 
-export function authenticate(
+function authenticate(
   state: EmulatorState,
   request: FastifyRequest,
 ): { token: AccessTokenRecord; user: UserRecord } {
@@ -60,7 +61,7 @@ export class RawText {
 }
 
 /** Calendar bodies are JSON whatever their content type; anything else is Google's `parseError`. */
-export function jsonBody(request: FastifyRequest): unknown {
+function jsonBody(request: FastifyRequest): unknown {
   const body = request.body;
   if (body instanceof RawText) {
     if (body.text.trim() === '') return undefined;
@@ -73,6 +74,21 @@ export function jsonBody(request: FastifyRequest): unknown {
     }
   }
   return body;
+}
+
+/** A conditional GET whose `If-None-Match` names the current etag: 304 with no body. */
+export class NotModified {
+  constructor(readonly etag: string) {}
+}
+
+/**
+ * Whether an `If-None-Match` header names `etag`: `*`, or one of a comma-separated list of
+ * entity tags (weak ones compared by their value, as RFC 9110 does for GET).
+ */
+export function matchesIfNoneMatch(header: string | string[] | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const tags = (Array.isArray(header) ? header.join(',') : header).split(',').map((tag) => tag.trim());
+  return tags.some((tag) => tag === '*' || tag.replace(/^W\//, '') === etag);
 }
 
 /** Requests whose fault says "apply the change, then drop the connection without answering". */
@@ -97,9 +113,18 @@ export function calendarRoute(app: FastifyInstance, state: EmulatorState, def: C
     handler: async (request, reply) => {
       const { token, user } = authenticate(state, request);
       if (!hasScopeFor(def.methodId, token.scopes)) throw googleErrors.insufficientScopes();
-      if (!state.rateLimiter.tryAcquire(user.email, state.now(), state.settings.rateLimitPerMinute)) {
-        throw googleErrors.rateLimitExceeded(403);
-      }
+      const refused = state.rateLimiter.acquire(
+        user.email,
+        state.now(),
+        state.settings.rateLimitPerMinute,
+        state.settings.burstLimitPerSecond,
+      );
+      // The per-minute quota answers 403; a burst 429 with the wait before a request is accepted.
+      if (refused?.limit === 'minute') throw googleErrors.rateLimitExceeded(403);
+      if (refused?.limit === 'burst')
+        throw googleErrors.rateLimitExceeded(429).retryAfter(refused.retryAfterMs / 1000);
+      // Conferences due by now are settled before anything reads them.
+      settleConferences(state);
       const query = new ParsedQuery(request.query as Record<string, string | string[]>, def.params);
       const fieldsSpec = query.fields();
       const fieldTree = fieldsSpec ? parseFields(fieldsSpec) : null;
@@ -113,6 +138,7 @@ export function calendarRoute(app: FastifyInstance, state: EmulatorState, def: C
         headers: request.headers,
       });
       if (finishOrDrop(request, reply)) return reply;
+      if (result instanceof NotModified) return reply.code(304).header('etag', result.etag).send();
       if (def.noContent) return reply.code(204).send();
       return reply
         .header('content-type', 'application/json; charset=UTF-8')

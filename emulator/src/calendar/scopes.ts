@@ -5,7 +5,7 @@
  */
 const P = 'https://www.googleapis.com/auth/';
 
-export const CALENDAR_SCOPES = {
+const CALENDAR_SCOPES = {
   calendar: `${P}calendar`,
   readonly: `${P}calendar.readonly`,
   events: `${P}calendar.events`,
@@ -27,9 +27,14 @@ const S = CALENDAR_SCOPES;
 const EVENT_READ = [S.calendar, S.readonly, S.events, S.eventsReadonly, S.eventsOwned, S.eventsOwnedReadonly];
 const EVENT_WRITE = [S.calendar, S.events, S.eventsOwned];
 
-export const METHOD_SCOPES: Record<string, readonly string[]> = {
+const METHOD_SCOPES: Record<string, readonly string[]> = {
   'calendar.calendarList.list': [S.calendar, S.readonly, S.calendarList, S.calendarListReadonly],
   'calendar.calendarList.get': [S.calendar, S.readonly, S.calendarList, S.calendarListReadonly],
+  'calendar.calendarList.watch': [S.calendar, S.readonly, S.calendarList, S.calendarListReadonly],
+  'calendar.calendarList.insert': [S.calendar, S.calendarList],
+  'calendar.calendarList.patch': [S.calendar, S.calendarList],
+  'calendar.calendarList.update': [S.calendar, S.calendarList],
+  'calendar.calendarList.delete': [S.calendar, S.calendarList],
   'calendar.calendars.get': [S.calendar, S.readonly, S.calendars, S.calendarsReadonly],
   'calendar.calendars.insert': [S.calendar, S.calendars],
   'calendar.calendars.delete': [S.calendar, S.calendars],
@@ -41,6 +46,9 @@ export const METHOD_SCOPES: Record<string, readonly string[]> = {
   'calendar.events.update': EVENT_WRITE,
   'calendar.events.patch': EVENT_WRITE,
   'calendar.events.delete': EVENT_WRITE,
+  'calendar.events.move': EVENT_WRITE,
+  'calendar.events.import': EVENT_WRITE,
+  'calendar.events.quickAdd': EVENT_WRITE,
   'calendar.acl.list': [S.calendar, S.acls, S.aclsReadonly],
   'calendar.acl.get': [S.calendar, S.readonly, S.acls, S.aclsReadonly],
   'calendar.acl.insert': [S.calendar, S.acls],

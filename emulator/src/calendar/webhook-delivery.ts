@@ -1,8 +1,8 @@
-import type { EmulatorState, ChannelRecord } from '../state/emulator-state.js';
+import type { CalendarChanges, ChannelRecord, EmulatorState, ListChanges } from '../state/emulator-state.js';
 import { formatRfc1123, formatTimestamp } from '../time.js';
 
 /** One HTTP attempt (or a fault's decision) recorded for `GET /__admin/webhooks`. */
-export interface DeliveryRecord {
+interface DeliveryRecord {
   channelId: string;
   address: string;
   resourceState: 'sync' | 'exists';
@@ -26,7 +26,7 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const REORDER_HOLD_MS = 2_000;
 
 /**
- * Push notifications for `events.watch` channels, delivered as Google does: an empty POST with
+ * Push notifications for `events.watch` and `calendarList.watch` channels, delivered as Google does: an empty POST with
  * the X-Goog-* headers, `sync` first, then `exists` for each change, retried with exponential
  * backoff on 5xx answers and connection errors. Delivery never blocks an API response.
  * See https://developers.google.com/workspace/calendar/api/guides/push
@@ -39,7 +39,7 @@ export class WebhookDispatcher {
   private closed = false;
 
   constructor(private readonly state: EmulatorState) {
-    state.onChange((calendarIds) => this.calendarsChanged(calendarIds));
+    state.onChange((changes, listChanges) => this.calendarsChanged(changes, listChanges));
   }
 
   /** The first message of a new channel. */
@@ -62,11 +62,22 @@ export class WebhookDispatcher {
     this.held = null;
   }
 
-  private calendarsChanged(calendarIds: string[]): void {
+  private calendarsChanged(changes: CalendarChanges, listChanges: ListChanges): void {
     const now = this.state.now();
     for (const channel of this.state.channels.values()) {
-      if (channel.stopped || !calendarIds.includes(channel.calendarId)) continue;
-      if (channel.expirationMs <= now) continue;
+      if (channel.stopped || channel.expirationMs <= now) continue;
+      if (channel.resource === 'calendarList') {
+        // A calendar-list channel hears about every change of its owner's list.
+        if (!listChanges.has(channel.ownerEmail)) continue;
+        channel.messageNumber += 1;
+        this.dispatch({ channel, state: 'exists', messageNumber: channel.messageNumber });
+        continue;
+      }
+      const types = changes.get(channel.calendarId);
+      if (!types) continue;
+      // A channel watching some event types hears only about changes of those types.
+      const watched = channel.eventTypes;
+      if (watched && ![...types].some((type) => watched.includes(type))) continue;
       channel.messageNumber += 1;
       this.dispatch({ channel, state: 'exists', messageNumber: channel.messageNumber });
     }

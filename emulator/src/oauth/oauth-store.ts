@@ -52,11 +52,6 @@ export const AUTH_CODE_TTL_MS = 10 * 60 * 1000;
 /** Client id used for tokens minted through the admin API. */
 export const ADMIN_CLIENT_ID = 'emulator-admin';
 
-export interface MintedTokens {
-  access: AccessTokenRecord;
-  refresh?: RefreshTokenRecord;
-}
-
 export class OAuthStore {
   readonly access = new Map<string, AccessTokenRecord>();
   readonly refresh = new Map<string, RefreshTokenRecord>();

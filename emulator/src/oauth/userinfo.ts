@@ -7,7 +7,7 @@ import type { UserRecord } from '../state/types.js';
 import { formFields } from './token.js';
 
 /** A stable numeric account id, like Google's `sub`. */
-export function subjectOf(email: string): string {
+function subjectOf(email: string): string {
   const digest = createHash('sha256').update(email).digest();
   return `1${digest.readBigUInt64BE(0).toString().padStart(20, '0')}`.slice(0, 21);
 }

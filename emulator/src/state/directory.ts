@@ -3,6 +3,7 @@ import { randomBase32Hex } from '../ids.js';
 import { isValidTimeZone } from '../time.js';
 import { EventStore } from './event-store.js';
 import type { CalendarRecord, EmulatorState } from './emulator-state.js';
+import { addToCalendarList } from './list-membership.js';
 import type { EventReminder, UserRecord } from './types.js';
 
 const EMAIL_RE = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/;
@@ -18,7 +19,7 @@ export function isValidEmail(email: string): boolean {
 /** Google's defaults for a new primary calendar: a popup 10 minutes before. */
 const PRIMARY_DEFAULT_REMINDERS: EventReminder[] = [{ method: 'popup', minutes: 10 }];
 
-export interface NewUser {
+interface NewUser {
   email: string;
   name?: string | undefined;
   timeZone?: string | undefined;
@@ -53,6 +54,12 @@ export function createUser(state: EmulatorState, input: NewUser): UserRecord {
     },
     store: new EventStore(),
   });
+  addToCalendarList(state, email, email);
+  // Calendars shared with the address before the account existed are on its list from the start.
+  for (const calendar of state.calendars.values()) {
+    if (calendar.meta.acl?.some((grant) => grant.email === email))
+      addToCalendarList(state, email, calendar.meta.id);
+  }
   return user;
 }
 
@@ -60,7 +67,7 @@ export function ensureUser(state: EmulatorState, email: string): UserRecord {
   return state.users.get(normalizeEmail(email)) ?? createUser(state, { email });
 }
 
-export interface NewCalendar {
+interface NewCalendar {
   summary: string;
   description?: string | undefined;
   location?: string | undefined;
@@ -92,6 +99,7 @@ export function createSecondaryCalendar(
   if (input.description !== undefined) record.meta.description = input.description;
   if (input.location !== undefined) record.meta.location = input.location;
   state.calendars.set(id, record);
+  addToCalendarList(state, owner.email, id);
   return record;
 }
 

@@ -10,7 +10,9 @@ import {
   type RefreshTokenRecord,
 } from '../oauth/oauth-store.js';
 import { EventStore } from './event-store.js';
-import type { ChannelRecord, EmulatorState, Settings } from './emulator-state.js';
+import type { ChannelRecord, EmulatorState, PendingConference, Settings } from './emulator-state.js';
+import type { CalendarListRecord } from './calendar-lists.js';
+import { rebuildCalendarLists } from './list-membership.js';
 import type { MailMessage } from './mailbox.js';
 import type { CalendarMeta, StoredEvent, UserRecord } from './types.js';
 
@@ -36,9 +38,13 @@ interface SnapshotV1 {
   };
   channels: ChannelRecord[];
   mailbox: MailMessage[];
+  /** Absent in snapshots written before conference creation was asynchronous. */
+  pendingConferences?: PendingConference[];
+  /** Absent in snapshots written before calendar lists were kept: rebuilt from ownership and sharing. */
+  calendarLists?: Array<{ email: string; entries: CalendarListRecord[] }>;
 }
 
-export function toSnapshot(state: EmulatorState): SnapshotV1 {
+function toSnapshot(state: EmulatorState): SnapshotV1 {
   return {
     version: 1,
     savedAt: new Date(state.now()).toISOString(),
@@ -56,10 +62,12 @@ export function toSnapshot(state: EmulatorState): SnapshotV1 {
     },
     channels: [...state.channels.values()].filter((c) => !c.stopped),
     mailbox: state.mailbox.all(),
+    pendingConferences: [...state.pendingConferences.values()],
+    calendarLists: state.calendarLists.all(),
   };
 }
 
-export function restoreSnapshot(state: EmulatorState, snapshot: SnapshotV1): void {
+function restoreSnapshot(state: EmulatorState, snapshot: SnapshotV1): void {
   if (snapshot.version !== 1) throw new Error(`unsupported snapshot version ${String(snapshot.version)}`);
   state.reset();
   state.seq = snapshot.seq;
@@ -79,6 +87,11 @@ export function restoreSnapshot(state: EmulatorState, snapshot: SnapshotV1): voi
     state.oauth.grants.set(OAuthStore.grantKey(grant.email, grant.clientId), grant);
   for (const channel of snapshot.channels) state.channels.set(channel.id, channel);
   state.mailbox.restore(snapshot.mailbox);
+  for (const job of snapshot.pendingConferences ?? [])
+    state.pendingConferences.set(`${job.calendarId}|${job.eventId}`, job);
+  if (snapshot.calendarLists === undefined) rebuildCalendarLists(state);
+  for (const { email, entries } of snapshot.calendarLists ?? [])
+    for (const entry of entries) state.calendarLists.set(email, entry);
 }
 
 export async function saveSnapshot(state: EmulatorState, file: string): Promise<void> {

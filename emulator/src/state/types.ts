@@ -65,6 +65,46 @@ export interface EventSource {
   url?: string;
 }
 
+/** `Event.eventType`: Google's special event kinds (see calendar/event-types.ts for their rules). */
+export type EventType =
+  'default' | 'outOfOffice' | 'focusTime' | 'workingLocation' | 'birthday' | 'fromGmail';
+
+export type AutoDeclineMode =
+  'declineNone' | 'declineAllConflictingInvitations' | 'declineOnlyNewConflictingInvitations';
+
+export interface OutOfOfficeProperties {
+  autoDeclineMode?: AutoDeclineMode;
+  declineMessage?: string;
+}
+
+export interface FocusTimeProperties {
+  autoDeclineMode?: AutoDeclineMode;
+  declineMessage?: string;
+  chatStatus?: 'available' | 'doNotDisturb';
+}
+
+export interface OfficeLocation {
+  buildingId?: string;
+  floorId?: string;
+  floorSectionId?: string;
+  deskId?: string;
+  label?: string;
+}
+
+export interface WorkingLocationProperties {
+  type: 'homeOffice' | 'officeLocation' | 'customLocation';
+  /** Discovery type `any`; Google sends and accepts `{}`. */
+  homeOffice?: Record<string, unknown>;
+  officeLocation?: OfficeLocation;
+  customLocation?: { label?: string };
+}
+
+export interface BirthdayProperties {
+  type: 'birthday' | 'anniversary' | 'custom' | 'other' | 'self';
+  contact?: string;
+  customTypeName?: string;
+}
+
 export interface EventData {
   status: EventStatus;
   summary?: string;
@@ -95,6 +135,12 @@ export interface EventData {
   locked?: boolean;
   reminders: EventReminders;
   source?: EventSource;
+  /** Absent on events stored before event types existed: read as `default`. */
+  eventType?: EventType;
+  outOfOfficeProperties?: OutOfOfficeProperties;
+  focusTimeProperties?: FocusTimeProperties;
+  workingLocationProperties?: WorkingLocationProperties;
+  birthdayProperties?: BirthdayProperties;
 }
 
 export interface StoredEvent {
@@ -112,6 +158,8 @@ export interface StoredEvent {
   originalStartMs?: number;
   /** The calendar that holds the organizer's copy; equals `calendarId` on the organizer's own copy. */
   organizerCalendarId: string;
+  /** Added by events.import: a private copy whose changes reach no one else. */
+  imported?: boolean;
   data: EventData;
 }
 

@@ -4,6 +4,8 @@ import type { CalendarRecord, EmulatorState } from '../state/emulator-state.js';
 import type { StoredEvent, UserRecord } from '../state/types.js';
 import { formatDateTime } from '../time.js';
 import { DateTime } from 'luxon';
+import { eventTypeOf } from '../calendar/event-types.js';
+import { TYPED_EVENT_FIELDS } from './typed-event-form.js';
 
 const MAX_ROWS = 200;
 const ADMIN_LINKS = ['users', 'mailbox', 'webhooks', 'channels', 'requests', 'faults', 'clock', 'settings'];
@@ -44,6 +46,7 @@ function eventForm(calendar: CalendarRecord, event?: StoredEvent): string {
   <label>Guests (comma separated)<input name="attendees" value="${escapeHtml(attendees)}"></label>
   <label>Description<input name="description" value="${escapeHtml(d?.description ?? '')}"></label>
   <label>Google Meet<select name="meet"><option value="">${d?.hangoutLink ? 'keep' : 'no'}</option><option value="add">add a Meet link</option></select></label>
+  ${event ? '' : TYPED_EVENT_FIELDS}
   ${SEND_UPDATES}
   <button type="submit">${event ? 'Save' : 'Create event'}</button>
 </form>`;
@@ -73,7 +76,7 @@ function eventRow(calendar: CalendarRecord, event: StoredEvent): string {
   <td>${when(event, calendar.meta.timeZone)}${d.recurrence ? `<div class="muted">${escapeHtml(d.recurrence.join(' '))}</div>` : ''}${d.recurringEventId ? '<div class="muted">occurrence of a series</div>' : ''}</td>
   <td><strong>${escapeHtml(d.summary ?? '(No title)')}</strong>${d.location ? `<div class="muted">${escapeHtml(d.location)}</div>` : ''}
     ${d.hangoutLink ? `<div><a href="${escapeHtml(d.hangoutLink)}">${escapeHtml(d.hangoutLink)}</a></div>` : ''}
-    <div class="muted">organizer ${escapeHtml(d.organizer.email)} · id ${escapeHtml(event.id)}</div></td>
+    <div class="muted">${eventTypeOf(d) === 'default' ? '' : `<span class="pill">${escapeHtml(eventTypeOf(d))}</span> `}organizer ${escapeHtml(d.organizer.email)} · id ${escapeHtml(event.id)}</div></td>
   <td>${guests || '<span class="muted">none</span>'}</td>
   <td>${actions.join(' ')}</td>
 </tr>`;

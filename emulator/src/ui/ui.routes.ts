@@ -8,7 +8,9 @@ import type { SendUpdates } from '../calendar/notifications.js';
 import { createUser } from '../state/directory.js';
 import type { CalendarRecord, EmulatorState } from '../state/emulator-state.js';
 import type { UserRecord } from '../state/types.js';
+import { TYPE_PROPERTY_FIELDS } from '../calendar/event-types.js';
 import { dashboard } from './page.js';
+import { typedFields } from './typed-event-form.js';
 
 type Form = Record<string, string | undefined>;
 
@@ -53,43 +55,56 @@ export function registerUiRoutes(app: FastifyInstance, state: EmulatorState): vo
         throw new AdminError(400, `Invalid ${name} time`);
       return { dateTime: `${value}:00`, timeZone: zone };
     };
+    const type = form.eventType || 'default';
     const body: Record<string, unknown> = {
       summary: form.summary ?? '',
       start: time(form.start, 'start'),
       end: time(form.end, 'end'),
-      location: form.location || null,
-      description: form.description || null,
-      attendees: (form.attendees ?? '')
+    };
+    if (type === 'default' || type === 'fromGmail') {
+      body.location = form.location || null;
+      body.description = form.description || null;
+      body.attendees = (form.attendees ?? '')
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean)
-        .map((email) => ({ email })),
-    };
-    if (form.meet === 'add')
-      body.conferenceData = {
-        createRequest: { requestId: randomUUID(), conferenceSolutionKey: { type: 'hangoutsMeet' } },
-      };
-    return body;
+        .map((email) => ({ email }));
+      if (form.meet === 'add')
+        body.conferenceData = {
+          createRequest: { requestId: randomUUID(), conferenceSolutionKey: { type: 'hangoutsMeet' } },
+        };
+    }
+    return Object.assign(body, typedFields(type, form));
   };
 
   handle('/__ui/users', (form) => {
     createUser(state, { email: form.email ?? '', timeZone: form.timeZone || undefined });
   });
 
+  // The page acts as Google itself: it may create events of every type, fromGmail included.
   handle('/__ui/events/create', (form) => {
     const { calendar, user } = owned(form);
-    insertEvent(state, calendar, user, eventBody(form, calendar), options(form, form.meet === 'add'));
+    insertEvent(state, calendar, user, eventBody(form, calendar), {
+      ...options(form, form.meet === 'add'),
+      trusted: true,
+    });
   });
 
   handle('/__ui/events/update', (form) => {
     const { calendar, user } = owned(form);
-    const body = eventBody(form, calendar);
-    // Keep the attendees' answers: only the guest list itself is edited here.
     const { event } = requireEvent(calendar, form.eventId ?? '');
+    const body = eventBody({ ...form, eventType: event.data.eventType ?? 'default' }, calendar);
+    // Keep the attendees' answers: only the guest list itself is edited here.
     const answers = new Map((event.data.attendees ?? []).map((a) => [a.email, a]));
-    body.attendees = (body.attendees as Array<{ email: string }>).map(
-      (a) => answers.get(a.email.toLowerCase()) ?? a,
-    );
+    if (Array.isArray(body.attendees)) {
+      body.attendees = (body.attendees as Array<{ email: string }>).map(
+        (a) => answers.get(a.email.toLowerCase()) ?? a,
+      );
+    }
+    // The type of an event is fixed; its own properties are edited only through the API.
+    body.eventType = event.data.eventType ?? 'default';
+    for (const field of TYPE_PROPERTY_FIELDS) delete body[field];
+    if (body.eventType === 'birthday') delete body.recurrence;
     replaceEvent(
       state,
       calendar,

@@ -10,6 +10,7 @@ export interface SetupOptions {
   rateLimitPerMinute?: number;
   webhookRetryBaseMs?: number;
   snapshotFile?: string;
+  loopbackHttpWebhooks?: boolean;
 }
 
 /** A raw HTTP answer with the body parsed as JSON when it is JSON. */

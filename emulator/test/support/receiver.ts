@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+// The one wait helper of the repository's tests (it imports nothing from the service).
+import { waitFor } from '../../../test/support/wait-for.js';
 
 /** One push notification as the receiver saw it. */
 export interface Notification {
@@ -47,8 +49,10 @@ export async function startReceiver(): Promise<Receiver> {
     failNext(count, status) {
       for (let i = 0; i < count; i += 1) failures.push(status);
     },
-    waitFor: (predicate, timeoutMs = 5000) =>
-      waitUntil(() => predicate(received), timeoutMs).then(() => received),
+    waitFor: async (predicate, timeoutMs = 5000) => {
+      await waitFor('the notifications awaited', () => predicate(received), timeoutMs, 10);
+      return received;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -56,18 +60,3 @@ export async function startReceiver(): Promise<Receiver> {
       }),
   };
 }
-
-/** Polls `condition` every 10 ms until it holds; rejects after `timeoutMs`. */
-export async function waitUntil(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 5000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(10);
-  }
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -32,6 +32,7 @@ interface DiscoveryResource {
 }
 
 interface DiscoveryDocument {
+  revision: string;
   servicePath: string;
   schemas: Record<string, DiscoverySchema>;
   resources: Record<string, DiscoveryResource>;
@@ -39,14 +40,23 @@ interface DiscoveryDocument {
 
 type JsonSchema = Record<string, unknown>;
 
-const discoveryUrl = new URL('../../../../shared/google/calendar-v3.discovery.json', import.meta.url);
+/** Google's discovery document, revision 20260519 (the revision the emulator follows). */
+const discoveryUrl = new URL(
+  '../../../../shared/google/calendar-v3.discovery-20260519.json',
+  import.meta.url,
+);
 export const discovery = JSON.parse(readFileSync(discoveryUrl, 'utf8')) as DiscoveryDocument;
 
-/** Converts one discovery schema to JSON Schema; objects that list properties allow no others. */
+/**
+ * Converts one discovery schema to JSON Schema; objects that list properties allow no others.
+ * `any` (e.g. `workingLocationProperties.homeOffice`) takes any JSON value.
+ */
 function toJsonSchema(schema: DiscoverySchema, propertyName?: string): JsonSchema {
   if (schema.$ref) return { $ref: `#/$defs/${schema.$ref}` };
   const out: JsonSchema = {};
   switch (schema.type) {
+    case 'any':
+      return out;
     case 'string':
       out.type = 'string';
       // int64 travels as a decimal string in Google's JSON.

@@ -1,0 +1,1 @@
+export { availabilityBodySchema, AvailabilityService } from './availability.service.js';

@@ -1,0 +1,10 @@
+export { type Executor, findCalendar, FREE_BUSY_ONLY_ROLE, scoped } from './calendar-scope.js';
+export { calendarListEntryOf } from './calendar-list-entry.js';
+export { CalendarsRepository, type CalendarListEntry } from './calendars.repository.js';
+export { CalendarSyncRepository } from './calendar-sync.repository.js';
+export { CalendarsService } from './calendars.service.js';
+export { enqueuePull } from './enqueue-pull.js';
+export { type SkippedEvent, skippedEventsRepository } from './skipped-events.repository.js';
+export { PushChannelRepository } from './push-channels/push-channel.repository.js';
+export { PushChannelService, WEBHOOK_PATH } from './push-channels/push-channel.service.js';
+export type { CalendarRow } from '../../adapters/db/tables/calendars.js';

@@ -1,0 +1,1 @@
+export { DEFAULT_EVENT_PAGE, EventsQueryService, MAX_EVENT_PAGE } from './events-query.service.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobInfo } from '../src/adapters/queue/definition.js';
+import type { SqlExecutor } from '../src/adapters/db/database.js';
 import { JobQueue } from '../src/adapters/queue/queue.js';
 import { startTestApp, type TestApp } from './support/harness.js';
 import { countJobFetches } from './support/job-fetches.js';
@@ -211,5 +212,50 @@ describe('pg-boss on the service database', () => {
     );
     expect(state).toBe('completed');
     await expect(t.ctx.queue.send('test.record', { value: 'after-stop' })).rejects.toThrow(/not started/);
+  });
+
+  it('leaves no failed promise behind when a job ends after its queue stopped and the database closed', async () => {
+    // pg-boss completes or fails a job without awaiting the statement; a job that outlives a
+    // non-graceful stop ends against a closed database. That must not surface as an unhandled
+    // rejection (which fails a test run and, in production, is logged as a crash).
+    let closed = false;
+    const closable: SqlExecutor = {
+      executeSql: async (text, values) => {
+        if (closed) throw new Error('The database is closed');
+        return t.ctx.database.executeSql(text, values);
+      },
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const queue = new JobQueue(closable, t.ctx.logger, t.ctx.metrics, {
+      maintenance: false,
+      schedules: false,
+    });
+    let started = false;
+    let ended = false;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    try {
+      await queue.start([{ name: 'test.long' }]);
+      await queue.work('test.long', async () => {
+        started = true;
+        await released;
+        ended = true;
+      });
+      await queue.send('test.long', { key: 'outlives-stop' });
+      await waitFor('the job to start', () => started);
+      await queue.stop({ graceful: false });
+      closed = true;
+      release();
+      await waitFor('the job to end', () => ended);
+      // What pg-boss does when a handler returns runs in the microtasks that follow; a rejection
+      // nobody handles is reported once they have run, before the next turns of the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });

@@ -234,6 +234,48 @@ describe('time zones and all-day series', () => {
     ]);
   });
 
+  it('shows an all-day series on the same dates to an attendee whose calendar is in another zone', async () => {
+    // The organizer's calendar is in Europe/Berlin, the guest's in UTC and in Pacific/Auckland: an
+    // all-day date is the same day everywhere, each calendar placing it at its own midnight.
+    const organizer = await emu.newUser({ timeZone: 'Europe/Berlin' });
+    const guests = [
+      await emu.newUser({ timeZone: 'UTC' }),
+      await emu.newUser({ timeZone: 'Pacific/Auckland' }),
+    ];
+    const { data } = await organizer.cal.events.insert({
+      calendarId: 'primary',
+      requestBody: {
+        summary: 'Trade fair',
+        start: { date: '2031-03-29' },
+        end: { date: '2031-03-30' },
+        recurrence: ['RRULE:FREQ=DAILY;COUNT=3'],
+        attendees: guests.map((g) => ({ email: g.email })),
+      },
+    });
+    const days = [{ date: '2031-03-29' }, { date: '2031-03-30' }, { date: '2031-03-31' }];
+    for (const viewer of [organizer, ...guests]) {
+      const listed = await listAll(viewer.cal, {
+        calendarId: 'primary',
+        singleEvents: true,
+        orderBy: 'startTime',
+      });
+      const series = listed.items.filter((e) => e.recurringEventId === data.id);
+      expect(series.map((e) => e.start)).toEqual(days);
+      expect(series.map((e) => e.id)).toEqual([
+        `${data.id}_20310329`,
+        `${data.id}_20310330`,
+        `${data.id}_20310331`,
+      ]);
+      const { data: inst } = await viewer.cal.events.instances({ calendarId: 'primary', eventId: data.id! });
+      expect(inst.items!.map((e) => e.start)).toEqual(days);
+      const { data: one } = await viewer.cal.events.get({
+        calendarId: 'primary',
+        eventId: `${data.id}_20310330`,
+      });
+      expect(one.start).toEqual({ date: '2031-03-30' });
+    }
+  });
+
   it('rejects an unparsable recurrence rule with 400', async () => {
     await expectGoogleError(
       user.cal.events.insert({

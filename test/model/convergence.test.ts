@@ -16,7 +16,7 @@ const COMMANDS = Number(process.env.FC_COMMANDS ?? 25);
 /**
  * CI runs one fixed seed (its runs pass on the code as it is, so a failure there is a change's
  * doing); anywhere else each run takes a new seed and so explores new sequences, and a
- * divergence it finds is recorded in findings.ts and regressions.test.ts. FC_SEED overrides both.
+ * divergence it finds is recorded in docs/RELIABILITY.md and regressions.test.ts. FC_SEED overrides both.
  */
 const CI_SEED = 56210406;
 /** Past this, no new run starts and shrinking stops: the failure found so far is reported. */

@@ -89,7 +89,7 @@ export type ConnectionState = 'active' | 'revoked' | 'disconnected';
 /** Which paths of the known defects the generators may take (see arbitraries.ts). */
 export interface Gates {
   knownDefects: boolean;
-  /** Also the paths of divergences this test found and recorded (findings.ts). */
+  /** Also the paths of divergences this test found and recorded (docs/RELIABILITY.md). */
   openFindings: boolean;
 }
 

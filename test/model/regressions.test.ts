@@ -11,7 +11,7 @@ import { inProcessSystem, type System } from './system.js';
 /**
  * The divergences the convergence test found, each as the fixed sequence it shrank to, run the way
  * the generated runs are (fresh tenant, commands, quiet, invariants). Found divergences that are
- * not among the known defects are marked `it.fails` while they are open (findings.ts,
+ * not among the known defects are marked `it.fails` while they are open (docs/RELIABILITY.md,
  * docs/RELIABILITY.md): such a case fails the suite as soon as its divergence is gone, and is then
  * turned into a plain `it`.
  */
@@ -72,7 +72,7 @@ function spec(
   };
 }
 
-describe('divergences found by the convergence test (findings.ts)', () => {
+describe('divergences found by the convergence test (docs/RELIABILITY.md)', () => {
   itFailsOnPglite('F8: a CRM link set while Google changes the meeting survives the change', async () => {
     // alice's meeting, renamed in Google; alice links it to a contact in the CRM; it is renamed in
     // Google again before or while the link is pushed: the CRM ends with no link.
@@ -113,8 +113,8 @@ describe('divergences found by the convergence test (findings.ts)', () => {
   });
 
   it('F6: a meeting made all-day and timed again in the CRM keeps its time zone', async () => {
-    // alice's meeting in Asia/Kolkata becomes all-day, then timed again: it comes back in alice's
-    // calendar zone (Europe/Berlin) on both sides.
+    // alice's meeting in Asia/Kolkata becomes all-day, then timed again: it came back in alice's
+    // calendar zone (Europe/Berlin) on both sides before the fix.
     await replay([
       new CrmCreate('alice', spec({ timing: { zone: 'Asia/Kolkata', hour: 11 } }), 'instant'),
       new Settle(),
@@ -152,7 +152,8 @@ describe('divergences found by the convergence test (findings.ts)', () => {
 
   it('F3: a change made in Google while a CRM create is retried after a lost answer is kept', async () => {
     // Google applies alice's insert but the answer is lost; while the push waits for its retry,
-    // alice renames the event in Google; the retry (409 duplicate, read back) puts the CRM's title back.
+    // alice renames the event in Google; the retry (409 duplicate, read back) put the CRM's title
+    // back before the fix.
     await replay([
       new InjectFault({ kind: 'applyThenDrop', method: 'calendar.events.insert' }),
       new CrmCreate('alice', spec({ word: 'pricing' }), 'instant'),
@@ -160,24 +161,21 @@ describe('divergences found by the convergence test (findings.ts)', () => {
     ]);
   });
 
-  it.fails(
-    'F1: an all-day series shows the same dates to an attendee whose calendar is in another zone',
-    async () => {
-      // alice (Europe/Berlin) invites carol (UTC) to a two-day all-day series; carol's Google
-      // calendar (the emulator) lists its days one day early, the CRM lists the right days.
-      await replay([
-        new CrmCreate(
-          'alice',
-          spec({
-            timing: { allDay: true },
-            attendees: [{ who: 'carol', optional: false }],
-            series: { freq: 'DAILY', interval: 1, count: 2 },
-          }),
-          'instant',
-        ),
-      ]);
-    },
-  );
+  it('F1: an all-day series shows the same dates to an attendee whose calendar is in another zone', async () => {
+    // alice (Europe/Berlin) invites carol (UTC) to a two-day all-day series; carol's Google
+    // calendar (the emulator) listed its days one day early before the fix.
+    await replay([
+      new CrmCreate(
+        'alice',
+        spec({
+          timing: { allDay: true },
+          attendees: [{ who: 'carol', optional: false }],
+          series: { freq: 'DAILY', interval: 1, count: 2 },
+        }),
+        'instant',
+      ),
+    ]);
+  });
 
   itFailsOnPglite(
     'F2: a "this and following" change in the CRM keeps a Google change the CRM had not pulled yet',

@@ -20,7 +20,7 @@ export interface ConvergenceOptions {
   maxCommands: number;
   /** Also take the paths of the issue's known defects (the soak's `--known-defects`). */
   knownDefects: boolean;
-  /** Also the paths of divergences found and recorded in findings.ts. */
+  /** Also the paths of divergences found and recorded in docs/RELIABILITY.md. */
   openFindings: boolean;
   mix: CommandMix;
   stats: RunStats;

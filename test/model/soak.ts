@@ -8,7 +8,7 @@
  *   --minutes N        how long to run (default 30)
  *   --commands N       most commands per run (default 30)
  *   --known-defects    also take the paths of the issue's known defects (#8)
- *   --open-findings    also take the paths of divergences already recorded (findings.ts)
+ *   --open-findings    also take the paths of divergences already recorded (docs/RELIABILITY.md)
  *   --seed N           the first seed (then one new seed per batch)
  *
  * Exits 1 when a run diverged.

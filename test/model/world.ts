@@ -354,28 +354,9 @@ export class World {
     );
   }
 
-  /**
-   * Waits until the organizer's Google calendar has the event (a CRM create has been pushed). With
-   * `confirmed`, a CRM create must also have had Google's answer (finding F3: a Google change made
-   * while an insert whose answer was lost is retried is overwritten).
-   */
-  async waitInGoogle(e: ModelEvent, confirmed = false): Promise<void> {
+  /** Waits until the organizer's Google calendar has the event (a CRM create has been pushed). */
+  async waitInGoogle(e: ModelEvent): Promise<void> {
     if (e.inGoogle) return;
-    if (confirmed && e.origin === 'crm' && e.crmId !== null) {
-      const id = e.crmId;
-      await waitFor(
-        `Google to confirm the CRM create of E${e.key}`,
-        async () => {
-          const rows = await this.system.sql<{ etag: string | null }>(
-            'SELECT google_etag AS etag FROM events WHERE id = $1',
-            [id],
-          );
-          return rows.length === 0 || rows[0]?.etag !== null;
-        },
-        30_000,
-        100,
-      );
-    }
     const google = await this.google(e.organizer);
     await waitFor(
       `E${e.key} to reach Google`,

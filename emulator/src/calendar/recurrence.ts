@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { StoredEvent } from '../state/types.js';
+import { dateToMillis } from '../time.js';
 import {
   fromFloating,
   parseDateList,
@@ -30,18 +31,26 @@ interface Series {
   exDates: Set<string>;
 }
 
-const seriesCache = new WeakMap<StoredEvent, Series>();
+const seriesCache = new WeakMap<StoredEvent, Map<string, Series>>();
 
+/**
+ * The series of `master` as a calendar in `calendarZone` sees it. An all-day series is floating:
+ * its dates are the same on every calendar, each placing them at its own midnight, so the start
+ * is the master's date in the viewer's zone rather than the instant stored for the organizer's.
+ */
 export function seriesOf(master: StoredEvent, calendarZone: string): Series {
-  const cached = seriesCache.get(master);
+  const byZone = seriesCache.get(master) ?? new Map<string, Series>();
+  seriesCache.set(master, byZone);
+  const cached = byZone.get(calendarZone);
   if (cached) return cached;
   const zone = master.allDay ? calendarZone : (master.data.start.timeZone ?? calendarZone);
-  const floatingStart = toFloating(master.startMs, zone);
+  const { startMs, endMs } = viewedTimes(master, zone);
+  const floatingStart = toFloating(startMs, zone);
   const series: Series = {
     zone,
     allDay: master.allDay,
-    startMs: master.startMs,
-    durationMs: master.endMs - master.startMs,
+    startMs,
+    durationMs: endMs - startMs,
     rules: [],
     exrules: [],
     rdates: [],
@@ -66,8 +75,15 @@ export function seriesOf(master: StoredEvent, calendarZone: string): Series {
       for (const d of list.dates) series.exDates.add(d);
     }
   }
-  seriesCache.set(master, series);
+  byZone.set(calendarZone, series);
   return series;
+}
+
+function viewedTimes(master: StoredEvent, zone: string): { startMs: number; endMs: number } {
+  const { start, end } = master.data;
+  if (!master.allDay || start.date == null || end.date == null)
+    return { startMs: master.startMs, endMs: master.endMs };
+  return { startMs: dateToMillis(start.date, zone), endMs: dateToMillis(end.date, zone) };
 }
 
 /**

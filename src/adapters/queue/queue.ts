@@ -65,6 +65,8 @@ export class JobQueue {
   readonly #slowQueues = new Set<string>();
   #started = false;
   #stopping = false;
+  /** Set once stop() has returned: the database may be closed from then on. */
+  #stopped = false;
 
   constructor(executor: SqlExecutor, logger: Logger, metrics: Metrics, settings: JobQueueSettings) {
     this.#executor = executor;
@@ -95,6 +97,7 @@ export class JobQueue {
 
   /** Installs or migrates pg-boss's schema and creates the given queues. */
   async start(queues: readonly { name: JobName; queue?: JobQueueOptions }[] = []): Promise<void> {
+    this.#stopped = false;
     await this.#boss.start();
     this.#started = true;
     for (const { name, queue } of queues) await this.ensureQueue(name, queue);
@@ -157,6 +160,10 @@ export class JobQueue {
           if (outcome !== undefined) failures.push({ id: job.id, error: outcome });
         }),
       );
+      // A job that ended after stop() returned was already failed by the stop (and is retried);
+      // the database may be closed by now. pg-boss completes or fails a job without awaiting the
+      // statement, so returning would leave a rejection nobody handles: this batch never settles.
+      if (this.#stopped) return new Promise<never>(() => {});
       // Fail each failed job on its own (retry or dead); pg-boss completes the rest on return.
       for (const { id, error } of failures) {
         await this.#boss.fail(name, id, serializeJobError(error));
@@ -212,6 +219,7 @@ export class JobQueue {
     });
     this.#started = false;
     this.#stopping = false;
+    this.#stopped = true;
   }
 
   async #run<K extends JobName>(

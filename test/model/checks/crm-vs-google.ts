@@ -60,7 +60,9 @@ function compareRowToGoogle(
     googleBound(g.start),
   );
   report.field(check, subject, 'end', row.all_day ? row.end_date : instant(row.end_at), googleBound(g.end));
-  report.field(check, subject, 'time zone', row.time_zone, g.start?.timeZone ?? zone);
+  // An all-day event carries no zone in Google; the CRM keeps the one it returns to when timed.
+  if (!row.all_day || g.start?.timeZone != null)
+    report.field(check, subject, 'time zone', row.time_zone, g.start?.timeZone ?? zone);
   report.field(check, subject, 'recurrence', recurrenceText(row.recurrence), recurrenceText(g.recurrence));
   report.field(
     check,
@@ -204,7 +206,8 @@ export async function checkListing(
       item.all_day ? item.end_date : instant(item.end_time),
       googleBound(g.end),
     );
-    report.field(check, subject, 'time zone', item.time_zone, g.start?.timeZone ?? zone);
+    if (!item.all_day || g.start?.timeZone != null)
+      report.field(check, subject, 'time zone', item.time_zone, g.start?.timeZone ?? zone);
     report.field(check, subject, 'description', text(item.description), text(g.description));
     report.field(check, subject, 'location', text(item.location), text(g.location));
     report.field(check, subject, 'attendees', attendeeSet(item.attendees), googleAttendees(g));

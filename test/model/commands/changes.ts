@@ -6,7 +6,6 @@ import {
   type ModelEvent,
   type Person,
 } from '../model.js';
-import { allDaySeriesWithGuests } from '../findings.js';
 import { changedTiming, reminders, retitle, touchesTime, type FieldChange } from './base.js';
 
 /** Field changes made by the organizer, on either side: when they apply, and what they do to the model. */
@@ -19,11 +18,6 @@ export function applicable(m: Readonly<Model>, e: ModelEvent, change: FieldChang
     case 'addAttendee':
       return (
         e.attendees[change.who] === undefined &&
-        (m.gates.openFindings ||
-          !allDaySeriesWithGuests({
-            ...e,
-            attendees: { [change.who]: { optional: false, response: null } },
-          })) &&
         // The organizer among the attendees: known defect #8 item 6 (organizer answers).
         (change.who !== e.organizer || m.gates.knownDefects) &&
         attendeesOf(e).length < MAX_ATTENDEES
@@ -32,16 +26,8 @@ export function applicable(m: Readonly<Model>, e: ModelEvent, change: FieldChang
       return attendeesOf(e).length > 0;
     case 'zone':
       return change.zone !== e.timing.zone;
-    case 'allDay':
-      return (
-        m.gates.openFindings ||
-        !allDaySeriesWithGuests({ ...e, timing: { ...e.timing, allDay: !e.timing.allDay } })
-      );
     case 'recurrence':
-      return (
-        (change.rule !== null || e.series !== null) &&
-        (m.gates.openFindings || !allDaySeriesWithGuests({ ...e, series: change.rule }))
-      );
+      return change.rule !== null || e.series !== null;
     case 'conference':
       return change.on !== e.conference;
     case 'description':

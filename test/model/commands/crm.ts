@@ -25,8 +25,6 @@ import {
   type Real,
   ownAnswer,
 } from './base.js';
-import { allDayToggleLosesZone } from '../findings.js';
-import { CALENDAR_ZONES } from '../world.js';
 import { allowedSpec } from './spec-gates.js';
 import { applyChange, plannedChanges, removedAttendee, seriesAllows } from './changes.js';
 import {
@@ -154,12 +152,6 @@ export class CrmUpdate extends ModelCommand {
       (e) =>
         organizedInCrm(m, e) &&
         seriesAllows(e, this.changes) &&
-        // Finding F6 (findings.ts): an all-day round trip loses a zone other than the calendar's.
-        (m.gates.openFindings ||
-          !(
-            this.changes.some((c) => c.kind === 'allDay') &&
-            allDayToggleLosesZone(e, CALENDAR_ZONES[e.organizer])
-          )) &&
         plannedChanges(m, e, this.changes).length > 0,
     );
   }
@@ -364,7 +356,7 @@ export class CrmRsvp extends ModelCommand {
     if (e === undefined) return;
     const user = choose(crmInvitees(m, e), this.who);
     if (user === undefined) return;
-    await r.world.waitInGoogle(e, !m.gates.openFindings);
+    await r.world.waitInGoogle(e);
     const id = await r.world.waitForCrmCopy(user, e);
     r.world.note(`  ${user} answers E${e.key} (${id}): ${this.response}`);
     await r.world.crmOk(user, 'POST', `/calendar/events/${id}/rsvp`, { response: this.response }, 200);
@@ -396,7 +388,7 @@ export class CrmLinkInvitation extends ModelCommand {
     if (e === undefined) return;
     const user = choose(crmInvitees(m, e), this.who);
     if (user === undefined) return;
-    await r.world.waitInGoogle(e, !m.gates.openFindings);
+    await r.world.waitInGoogle(e);
     const id = await r.world.waitForCrmCopy(user, e);
     r.world.note(`  ${user} links their copy of E${e.key} (${id}) to ${this.record ?? 'nothing'}`);
     await r.world.crmOk(user, 'PATCH', `/calendar/events/${id}`, crmLinkBody(r.world, this.record), 200);

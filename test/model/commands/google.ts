@@ -137,7 +137,7 @@ export class GoogleUpdate extends ModelCommand {
   protected async act(m: Model, r: Real): Promise<void> {
     const e = choose(this.candidates(m), this.pick);
     if (e === undefined) return;
-    await r.world.waitInGoogle(e, !m.gates.openFindings);
+    await r.world.waitInGoogle(e);
     const google = await r.world.google(e.organizer);
     const { data: current } = await google.events.get({ calendarId: 'primary', eventId: e.googleId });
     const changes = plannedChanges(m, e, this.changes);
@@ -205,7 +205,7 @@ export class GoogleDelete extends ModelCommand {
   protected async act(m: Model, r: Real): Promise<void> {
     const e = choose(this.candidates(m), this.pick);
     if (e === undefined) return;
-    await r.world.waitInGoogle(e, !m.gates.openFindings);
+    await r.world.waitInGoogle(e);
     const google = await r.world.google(e.organizer);
     await google.events.delete({ calendarId: 'primary', eventId: e.googleId, sendUpdates: 'all' });
     e.deleted = true;
@@ -244,7 +244,7 @@ export class GoogleRsvp extends ModelCommand {
     if (e === undefined) return;
     const who = choose(answerers(e), this.who);
     if (who === undefined) return;
-    await r.world.waitInGoogle(e, !m.gates.openFindings);
+    await r.world.waitInGoogle(e);
     const google = await r.world.google(who);
     const { data } = await google.events.get({ calendarId: 'primary', eventId: e.googleId });
     const email = r.world.emailOf(who).toLowerCase();

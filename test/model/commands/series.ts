@@ -227,7 +227,9 @@ export class CrmOccurrenceEdit extends ModelCommand {
     const apiId = `${seriesId}:${occurrenceId(e, index)}`;
     if (e.inGoogle) await r.world.waitForCrmOccurrence(organizer, apiId);
     if (this.scope === 'following' && index > 0 && !m.gates.openFindings && isActive(m, organizer)) {
-      // Finding F2 (findings.ts): a split made from a stale copy loses Google's changes.
+      // Finding F2 (docs/RELIABILITY.md): a split made from the CRM's stale copy loses a Google
+      // change not pulled yet; without the open findings the organizer syncs first, as if they
+      // had just opened the event.
       r.world.note(`  ${organizer} syncs before splitting (finding F2)`);
       await r.world.crmOk(organizer, 'POST', '/calendar/sync', {}, 200);
     }
@@ -365,7 +367,7 @@ export class GoogleOccurrenceEdit extends ModelCommand {
     const e = choose(this.candidates(m), this.pick);
     if (e === undefined) return;
     const index = occurrenceOf(e, this.occurrence)!;
-    await r.world.waitInGoogle(e, !m.gates.openFindings);
+    await r.world.waitInGoogle(e);
     const google = await r.world.google(e.organizer);
     const series = e.series!;
     if (this.scope === 'this') {
@@ -488,7 +490,7 @@ export class GoogleOccurrenceDelete extends ModelCommand {
     const e = choose(this.candidates(m), this.pick);
     if (e === undefined) return;
     const index = occurrenceOf(e, this.occurrence)!;
-    await r.world.waitInGoogle(e, !m.gates.openFindings);
+    await r.world.waitInGoogle(e);
     const google = await r.world.google(e.organizer);
     if (this.scope === 'all' || (this.scope === 'following' && index === 0)) {
       r.world.note(`  E${e.key}: Google delete of the series`);

@@ -266,3 +266,104 @@ describe('an occurrence "changed" in the CRM to what it already was', () => {
     ]);
   });
 });
+
+describe('a CRM link set on an invitation', () => {
+  it('takes a change the organizer made while the link waited to be settled', async () => {
+    const bob = await s.connect('bob-svc-invite', 'bob-svc-invite@example.com');
+    const pullBob = () => s.services.pull.pull(bob.primary, { trigger: 'manual' });
+    await pullBob();
+    const contact = await s.services.crm.contacts.create(bob.owner, { name: 'Pat Prospect' });
+    const google = await googleFor(s, alice.email);
+    const { data } = await google.events.insert({
+      calendarId: 'primary',
+      requestBody: {
+        summary: 'Pricing call',
+        start: { dateTime: '2027-04-12T09:00:00Z', timeZone: 'UTC' },
+        end: { dateTime: '2027-04-12T10:00:00Z', timeZone: 'UTC' },
+        attendees: [{ email: bob.email }],
+      },
+    });
+    await pullBob();
+    const invitation = await s.ctx.db
+      .selectFrom('events')
+      .selectAll()
+      .where('calendar_id', '=', bob.primary.calendarId)
+      .where('google_event_id', '=', data.id ?? '')
+      .executeTakeFirstOrThrow();
+    expect(invitation.organizer_self).toBe(false);
+
+    // bob links his copy; before its push settles, alice makes the meeting weekly and renames it,
+    // and a pull of bob's calendar runs (it leaves the row, which holds a change, to the push).
+    await s.services.eventsWrite.update(bob.owner, invitation.id, {
+      entity_type: 'contact',
+      entity_id: contact.id,
+    });
+    await google.events.patch({
+      calendarId: 'primary',
+      eventId: data.id ?? '',
+      requestBody: { summary: 'Weekly pricing call', recurrence: ['RRULE:FREQ=WEEKLY;COUNT=3'] },
+    });
+    await pullBob();
+    expect(await s.services.eventPusher.push({ eventId: invitation.id, ...bob.owner })).toBe('synced');
+
+    const { data: bobsCopy } = await (
+      await googleFor(s, bob.email)
+    ).events.get({ calendarId: 'primary', eventId: data.id ?? '' });
+    expect(await row(invitation.id)).toMatchObject({
+      title: 'Weekly pricing call',
+      recurrence: ['RRULE:FREQ=WEEKLY;COUNT=3'],
+      google_etag: bobsCopy.etag,
+      entity_type: 'contact',
+      entity_id: contact.id,
+      sync_state: 'synced',
+    });
+  });
+});
+
+describe('a CRM link set while Google renames the meeting', () => {
+  for (const order of [
+    ['link', 'rename', 'push', 'rename', 'pull'],
+    ['rename', 'link', 'pull', 'rename', 'push', 'pull'],
+  ] as const) {
+    it(`reaches Google and stays in the CRM (${order.join(', ')})`, async () => {
+      const contact = await s.services.crm.contacts.create(alice.owner, { name: `Lee ${order.join(' ')}` });
+      const created = await s.services.eventsWrite.create(alice.owner, {
+        title: 'Review',
+        start: '2027-06-01T09:00:00',
+        end: '2027-06-01T10:00:00',
+        time_zone: 'America/New_York',
+      });
+      await push(created.id);
+      await pull();
+      const google = await googleFor(s, alice.email);
+      let renames = 0;
+      for (const step of order) {
+        if (step === 'rename') {
+          renames += 1;
+          await google.events.patch({
+            calendarId: 'primary',
+            eventId: created.google_event_id,
+            requestBody: { summary: `Check-in ${renames}` },
+          });
+        }
+        if (step === 'link') {
+          await s.services.eventsWrite.update(alice.owner, created.id, {
+            entity_type: 'contact',
+            entity_id: contact.id,
+          });
+        }
+        if (step === 'push') expect(await push(created.id)).toBe('synced');
+        if (step === 'pull') await pull();
+      }
+      const copy = await inGoogle(created.google_event_id);
+      expect(copy.summary).toBe(`Check-in ${renames}`);
+      expect(copy.extendedProperties?.private).toMatchObject({ crm_entity_id: contact.id });
+      expect(await row(created.id)).toMatchObject({
+        title: `Check-in ${renames}`,
+        entity_type: 'contact',
+        entity_id: contact.id,
+        sync_state: 'synced',
+      });
+    });
+  }
+});

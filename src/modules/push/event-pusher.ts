@@ -17,7 +17,7 @@ import { isMeetingType } from '../../kernel/event-types.js';
 import { changedFields, crmPrivateProperties, localMergeFields, rowToCrmFields } from '../events/index.js';
 import { isStatus, type GoogleEventWrites, type GoogleCalendarTarget } from './google-writes.js';
 import type { PushSettler, SettleOutcome } from './push-settle.js';
-import type { EventKey, PushRepository, PushSubject } from '../events/index.js';
+import type { EventKey, EventRow, PushRepository, PushSubject } from '../events/index.js';
 
 /** Google refused the change for good (bad data, no permission...): the event shows `failed`. */
 export class PermanentPushError extends AppError {
@@ -195,7 +195,11 @@ export class EventPusher {
         const followed = await this.deps.settler.followSeries(subject);
         if (followed !== null) return followed;
       }
-      return this.deps.settler.settle(subject, local, known);
+      // Nothing to write, but a pull that ran while this change waited left the row alone (it
+      // was pending): settle on Google's current copy, so a change that pull skipped is kept.
+      const current = known ?? (await this.deps.writes.get(target, row.google_event_id));
+      if (current === null || current.status === 'cancelled') return this.deps.settler.remoteDeleted(subject);
+      return this.deps.settler.settle(subject, local, current);
     }
     try {
       const result = await this.patch(subject, target, local, keys, start.etag);
@@ -240,7 +244,9 @@ export class EventPusher {
         );
       }
       const keys = this.writable(subject, merge.changedForRemote);
-      if (keys.length === 0) return settler.settle(subject, local, current, conflicts);
+      // The CRM link is not a merge field: a link change alone still has to be written.
+      if (keys.length === 0 && linkInStep(row, current))
+        return settler.settle(subject, local, current, conflicts);
       try {
         const result = await this.patch(subject, target, merge.merged, keys, current.etag ?? null);
         return await settler.settle(subject, local, result, conflicts);
@@ -271,9 +277,8 @@ export class EventPusher {
       keys,
       conferenceRequestKey: row.local_version,
     });
-    if (row.organizer_self && row.recurring_event_id === null && isMeetingType(row.event_type)) {
-      // Keeps the CRM link on Google's copy in step (entity changes are not merge fields). Only
-      // meetings carry one: Google refuses extended properties on some special types (birthdays).
+    if (carriesLink(row)) {
+      // Keeps the CRM link on Google's copy in step (entity changes are not merge fields).
       body.extendedProperties = { private: crmPrivateProperties(row) as Record<string, string> };
     }
     return this.deps.writes.patch(target, row.google_event_id, body, {
@@ -282,4 +287,21 @@ export class EventPusher {
       etag,
     });
   }
+}
+
+/**
+ * Whether the push writes the CRM link onto Google's copy: only the organizer's own copy of a
+ * meeting carries one (Google refuses extended properties on some special types, birthdays).
+ */
+function carriesLink(row: EventRow): boolean {
+  return row.organizer_self && row.recurring_event_id === null && isMeetingType(row.event_type);
+}
+
+/** Whether Google's copy already carries the CRM link the row has (nothing to write for it). */
+function linkInStep(row: EventRow, google: GoogleEvent): boolean {
+  if (!carriesLink(row)) return true;
+  const stored = google.extendedProperties?.private ?? {};
+  return Object.entries(crmPrivateProperties(row)).every(([key, value]) =>
+    value === null ? stored[key] == null : stored[key] === value,
+  );
 }

@@ -16,13 +16,6 @@ import { inProcessSystem, type System } from './system.js';
  * turned into a plain `it`.
  */
 
-/**
- * F2 is a race whose outcome depends on the store's timing: it reproduces every time on PGlite
- * (one serialized session) and not on PostgreSQL, where the same sequence converges. On
- * PostgreSQL it is skipped rather than expected to fail.
- */
-const itFailsOnPglite = process.env.DATABASE_URL ? it.skip : it.fails;
-
 let t: TestApp;
 let system: System;
 const stats = new RunStats();
@@ -178,29 +171,26 @@ describe('divergences found by the convergence test (docs/RELIABILITY.md)', () =
     ]);
   });
 
-  itFailsOnPglite(
-    'F2: a "this and following" change in the CRM keeps a Google change the CRM had not pulled yet',
-    async () => {
-      // alice's series in Google with carol and the guest; alice removes the guest in Google while
-      // the CRM's pulls fail (so the CRM has not seen it), then moves "this and following" from the
-      // second occurrence in the CRM: the new series invites the guest again.
-      await replay([
-        new GoogleCreate(
-          'alice',
-          spec({
-            timing: { zone: 'America/New_York', hour: 17 },
-            attendees: [
-              { who: 'carol', optional: false },
-              { who: 'guest', optional: false },
-            ],
-            series: { freq: 'DAILY', interval: 2, count: 2 },
-          }),
-        ),
-        new Settle(),
-        new InjectFault({ kind: 'status', status: 503, method: 'calendar.events.list', count: 2 }),
-        new GoogleUpdate(0, [{ kind: 'removeAttendee', pick: 1 }]),
-        new CrmOccurrenceEdit(0, 1, 'following', { kind: 'move', minutes: 90 }),
-      ]);
-    },
-  );
+  it('F2: a "this and following" change in the CRM keeps a Google change the CRM had not pulled yet', async () => {
+    // alice's series in Google with carol and the guest; alice removes the guest in Google while
+    // the CRM's pulls fail (so the CRM has not seen it), then moves "this and following" from the
+    // second occurrence in the CRM: the new series invited the guest again before the fix.
+    await replay([
+      new GoogleCreate(
+        'alice',
+        spec({
+          timing: { zone: 'America/New_York', hour: 17 },
+          attendees: [
+            { who: 'carol', optional: false },
+            { who: 'guest', optional: false },
+          ],
+          series: { freq: 'DAILY', interval: 2, count: 2 },
+        }),
+      ),
+      new Settle(),
+      new InjectFault({ kind: 'status', status: 503, method: 'calendar.events.list', count: 2 }),
+      new GoogleUpdate(0, [{ kind: 'removeAttendee', pick: 1 }]),
+      new CrmOccurrenceEdit(0, 1, 'following', { kind: 'move', minutes: 90 }),
+    ]);
+  });
 });

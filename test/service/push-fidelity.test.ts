@@ -367,3 +367,58 @@ describe('a CRM link set while Google renames the meeting', () => {
     });
   }
 });
+
+describe('"this and following" in the CRM', () => {
+  it('keeps in the new series a change Google made to the series that no pull has brought yet', async () => {
+    const google = await googleFor(s, alice.email);
+    const { data: series } = await google.events.insert({
+      calendarId: 'primary',
+      requestBody: {
+        summary: 'Weekly pipeline',
+        description: 'Agenda v1',
+        start: { dateTime: '2027-09-06T15:00:00+02:00', timeZone: 'Europe/Berlin' },
+        end: { dateTime: '2027-09-06T16:00:00+02:00', timeZone: 'Europe/Berlin' },
+        recurrence: ['RRULE:FREQ=WEEKLY;COUNT=4'],
+        attendees: [{ email: 'kim@example.net' }, { email: 'lou@example.net' }],
+      },
+    });
+    await pull();
+    const master = await s.ctx.db
+      .selectFrom('events')
+      .selectAll()
+      .where('calendar_id', '=', alice.primary.calendarId)
+      .where('google_event_id', '=', series.id ?? '')
+      .executeTakeFirstOrThrow();
+    // In Google: lou is removed and the description changes; the CRM has not pulled that.
+    await google.events.patch({
+      calendarId: 'primary',
+      eventId: series.id ?? '',
+      requestBody: { attendees: [{ email: 'kim@example.net' }], description: 'Agenda v2' },
+    });
+    // In the CRM: from the third meeting on, an hour later and a new title.
+    const third = `${master.id}:${series.id}_20270920T130000Z`;
+    const split = await s.services.eventsWrite.update(alice.owner, third, {
+      scope: 'following',
+      title: 'Weekly pipeline (late)',
+      start: '2027-09-20T17:00:00',
+      end: '2027-09-20T18:00:00',
+      time_zone: 'Europe/Berlin',
+    });
+    expect(await push(master.id)).toBe('synced');
+    expect(await push(split.id)).toBe('synced');
+
+    const created = await inGoogle(split.google_event_id);
+    expect(created.summary).toBe('Weekly pipeline (late)');
+    expect(created.start).toMatchObject({ dateTime: '2027-09-20T17:00:00+02:00', timeZone: 'Europe/Berlin' });
+    expect(created.description).toBe('Agenda v2');
+    expect((created.attendees ?? []).map((a) => a.email)).toEqual(['kim@example.net']);
+    expect(await row(split.id)).toMatchObject({
+      description: 'Agenda v2',
+      split_from: null,
+      sync_state: 'synced',
+    });
+    const first = await inGoogle(series.id ?? '');
+    expect(first.description).toBe('Agenda v2');
+    expect((first.attendees ?? []).map((a) => a.email)).toEqual(['kim@example.net']);
+  });
+});

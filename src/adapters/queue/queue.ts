@@ -74,7 +74,7 @@ export class JobQueue {
     this.#metrics = metrics;
     this.#settings = settings;
     this.#boss = new PgBoss({
-      db: { executeSql: (text, values) => executor.executeSql(text, values) },
+      db: { executeSql: (text, values) => this.#execute(text, values) },
       supervise: settings.maintenance,
       maintenanceIntervalSeconds: MAINTENANCE_INTERVAL_SECONDS,
       schedule: settings.schedules,
@@ -160,10 +160,6 @@ export class JobQueue {
           if (outcome !== undefined) failures.push({ id: job.id, error: outcome });
         }),
       );
-      // A job that ended after stop() returned was already failed by the stop (and is retried);
-      // the database may be closed by now. pg-boss completes or fails a job without awaiting the
-      // statement, so returning would leave a rejection nobody handles: this batch never settles.
-      if (this.#stopped) return new Promise<never>(() => {});
       // Fail each failed job on its own (retry or dead); pg-boss completes the rest on return.
       for (const { id, error } of failures) {
         await this.#boss.fail(name, id, serializeJobError(error));
@@ -220,6 +216,23 @@ export class JobQueue {
     this.#started = false;
     this.#stopping = false;
     this.#stopped = true;
+  }
+
+  /**
+   * pg-boss's statements. pg-boss completes or fails a job without awaiting the statement, so a
+   * job that ends after stop() returned (a non-graceful stop, or one that outlived the graceful
+   * wait; the stop has already failed it, so it is retried) meets a database that may be closed:
+   * that statement's failure is logged instead of left as a rejection nobody handles. It answers
+   * with no `rows`, which pg-boss counts as "no job affected".
+   */
+  async #execute(text: string, values?: readonly unknown[]): Promise<{ rows: unknown[] }> {
+    try {
+      return await this.#executor.executeSql(text, values);
+    } catch (error) {
+      if (!this.#stopped) throw error;
+      this.#logger.debug({ err: error }, 'A job queue statement after stop did not run');
+      return { rows: undefined } as unknown as { rows: unknown[] };
+    }
   }
 
   async #run<K extends JobName>(

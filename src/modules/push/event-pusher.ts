@@ -105,13 +105,20 @@ export class EventPusher {
     return 'synced';
   }
 
-  private async pushOnce(subject: PushSubject): Promise<SettleOutcome> {
-    const { row } = subject;
+  private async pushOnce(pushed: PushSubject): Promise<SettleOutcome> {
     const { writes, settler } = this.deps;
     const target: GoogleCalendarTarget = {
-      connection: { id: subject.connectionId, tenantId: row.tenant_id, userId: row.user_id },
-      googleCalendarId: subject.googleCalendarId,
+      connection: { id: pushed.connectionId, tenantId: pushed.row.tenant_id, userId: pushed.row.user_id },
+      googleCalendarId: pushed.googleCalendarId,
     };
+    let subject = pushed;
+    if (subject.row.split_from !== null && subject.row.google_etag === null) {
+      const origin = await writes.get(target, subject.row.split_from);
+      const rebased = await settler.takeSplitOrigin(subject, origin);
+      if (rebased === undefined) return 'deleted';
+      subject = { ...subject, row: rebased };
+    }
+    const { row } = subject;
     if (row.deleted_at !== null || (row.recurring_event_id !== null && row.status === 'cancelled')) {
       await writes.delete(target, row.google_event_id, row.push_send_updates ?? 'none');
       if (row.deleted_at !== null) return settler.remoteDeleted(subject, 'crm');

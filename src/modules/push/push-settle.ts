@@ -5,8 +5,14 @@ import type { Db } from '../../adapters/db/database.js';
 import type { Database } from '../../adapters/db/tables/index.js';
 import type { EventRow, EventsTable } from '../events/index.js';
 import type { GoogleEvent } from '../../adapters/google/calendar-api.js';
-import { googleEventToRow, snapshotOf, type MappedEventRow, type MergeFields } from '../events/index.js';
-import type { Conflict, MergeField } from '../../kernel/merge.js';
+import {
+  googleEventToRow,
+  parseSnapshot,
+  snapshotOf,
+  type MappedEventRow,
+  type MergeFields,
+} from '../events/index.js';
+import { MERGE_FIELDS, type Conflict, type MergeField } from '../../kernel/merge.js';
 import { changedFields, findSeriesMaster, localMergeFields, updateRow } from '../events/index.js';
 import { seriesHasOccurrencesLeft } from './series-left.js';
 import { isCancelledOccurrence, occurrenceAsInGoogle } from './occurrence-restore.js';
@@ -50,6 +56,15 @@ const FIELD_COLUMNS: Record<MergeField, (keyof MappedEventRow)[]> = {
   guestsCanInviteOthers: ['guests_can_invite_others'],
   guestsCanSeeOtherGuests: ['guests_can_see_other_guests'],
 };
+
+/**
+ * What a series split in the CRM takes from the changes Google made to the series it came from:
+ * everything but its own times, rule and status (those are what the split is about), and the Meet
+ * link (the new series asks for its own).
+ */
+const SPLIT_CARRIED_FIELDS: readonly MergeField[] = MERGE_FIELDS.filter(
+  (field) => !['start', 'end', 'recurrence', 'status', 'conference'].includes(field),
+);
 
 function columnsOf(mapped: MappedEventRow, fields: readonly MergeField[]): Updateable<EventsTable> {
   const picked: Record<string, unknown> = {};
@@ -151,6 +166,44 @@ export class PushSettler {
       const after = await updateRow(trx, row.id, update);
       await this.afterChange(trx, current, after);
       return sameVersion ? 'synced' : 'newer';
+    });
+  }
+
+  /**
+   * Before the first push of a series split from another in the CRM ("this and following"): the
+   * CRM built it from its copy of that series, which may predate a change made in Google (a guest
+   * removed, a new description) that no pull has brought yet. The fields Google changed since that
+   * copy was synced, and that the split left as they were, take Google's value, as a three-way
+   * merge would. `origin` is Google's copy of that series now (null when it is gone). Returns the
+   * row to push, undefined when it was deleted meanwhile.
+   */
+  async takeSplitOrigin(subject: PushSubject, origin: GoogleEvent | null): Promise<EventRow | undefined> {
+    const { db, repo } = this.deps;
+    const { row, calendarTimeZone } = subject;
+    return db.transaction().execute(async (trx) => {
+      const current = await repo.lock(trx, row.id);
+      if (current === undefined) return undefined;
+      const base = parseSnapshot(current.synced_snapshot);
+      let carried: Updateable<EventsTable> = {};
+      if (origin !== null && origin.status !== 'cancelled' && base !== null) {
+        const mapped = googleEventToRow(origin, {
+          tenantId: row.tenant_id,
+          userId: row.user_id,
+          calendarId: row.calendar_id,
+          calendarTimeZone,
+        });
+        if (mapped.action !== 'delete') {
+          const remote = snapshotOf(origin, { calendarTimeZone });
+          const changedHere = new Set(changedFields(localMergeFields(current, calendarTimeZone), base));
+          const fields = changedFields(remote, base).filter(
+            (field) => SPLIT_CARRIED_FIELDS.includes(field) && !changedHere.has(field),
+          );
+          carried = columnsOf(mapped.row, fields);
+        }
+      }
+      const after = await updateRow(trx, row.id, { ...carried, split_from: null, synced_snapshot: null });
+      await this.afterChange(trx, current, after);
+      return after;
     });
   }
 

@@ -75,21 +75,24 @@ export class SeriesWrites {
     if (input.changes.entity !== undefined && next.entity !== null) {
       await this.deps.activities.assertEntityExists(master.tenant_id, next.entity.type, next.entity.id, trx);
     }
-    return this.deps.changes.insert(
-      trx,
-      newEventValues({
-        id: randomUUID(),
-        tenantId: master.tenant_id,
-        userId: master.user_id,
-        calendarId: master.calendar_id,
-        connection,
-        fields: next,
-        conference: input.changes.conference ?? wantsConference(master),
-        sendUpdates: input.sendUpdates,
-        now,
-        entitySource: input.changes.entity !== undefined ? 'crm' : master.entity_source,
-      }),
-    );
+    const values = newEventValues({
+      id: randomUUID(),
+      tenantId: master.tenant_id,
+      userId: master.user_id,
+      calendarId: master.calendar_id,
+      connection,
+      fields: next,
+      conference: input.changes.conference ?? wantsConference(master),
+      sendUpdates: input.sendUpdates,
+      now,
+      entitySource: input.changes.entity !== undefined ? 'crm' : master.entity_source,
+    });
+    // Its first push takes what Google changed in the series since the CRM's copy was synced.
+    if (master.google_etag !== null && master.synced_snapshot !== null) {
+      values.split_from = master.google_event_id;
+      values.synced_snapshot = JSON.stringify(master.synced_snapshot);
+    }
+    return this.deps.changes.insert(trx, values);
   }
 
   /** Ends a series before `instance`; its modified occurrences from there on are deleted. */

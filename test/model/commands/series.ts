@@ -226,13 +226,6 @@ export class CrmOccurrenceEdit extends ModelCommand {
     const seriesId = await organizerSeriesId(r, e);
     const apiId = `${seriesId}:${occurrenceId(e, index)}`;
     if (e.inGoogle) await r.world.waitForCrmOccurrence(organizer, apiId);
-    if (this.scope === 'following' && index > 0 && !m.gates.openFindings && isActive(m, organizer)) {
-      // Finding F2 (docs/RELIABILITY.md): a split made from the CRM's stale copy loses a Google
-      // change not pulled yet; without the open findings the organizer syncs first, as if they
-      // had just opened the event.
-      r.world.note(`  ${organizer} syncs before splitting (finding F2)`);
-      await r.world.crmOk(organizer, 'POST', '/calendar/sync', {}, 200);
-    }
     const next = structuredClone(e);
     applyEdit(next, index, this.scope, this.change);
     const body: Record<string, unknown> = { scope: this.scope };

@@ -9,6 +9,7 @@ import * as eventTypes from './20261203121000_event_types.js';
 import * as oauthStateBrowserBinding from './20261203140000_oauth_state_browser_binding.js';
 import * as skippedEvents from './20261203150000_skipped_events.js';
 import * as calendarColors from './20261205120000_calendar_colors.js';
+import * as eventSplitFrom from './20261207120000_event_split_from.js';
 
 /**
  * Every migration, by name (its timestamped file name). A static map rather than a folder scan, so
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '20261203140000_oauth_state_browser_binding': oauthStateBrowserBinding,
   '20261203150000_skipped_events': skippedEvents,
   '20261205120000_calendar_colors': calendarColors,
+  '20261207120000_event_split_from': eventSplitFrom,
 };

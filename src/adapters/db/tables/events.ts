@@ -64,6 +64,11 @@ export interface EventsTable {
   google_sequence: number | null;
   /** The Google event as last synced: the base of three-way merges. */
   synced_snapshot: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  /**
+   * On a series made by "this and following" in the CRM, until its first push: the Google id of
+   * the series it was split from (its `synced_snapshot` is then that series' as last synced).
+   */
+  split_from: ColumnType<string | null, string | null | undefined, string | null>;
   sync_state: ColumnType<SyncState, SyncState | undefined, SyncState>;
   sync_error: string | null;
   local_version: ColumnType<number, number | undefined, number>;

@@ -143,6 +143,37 @@ describe('mergeEvent: times', () => {
     ).toBe(false);
   });
 
+  it('keeps a new zone from one side and a move from the other', () => {
+    const inZone = (iso: string, timeZone: string) => ({ dateTime: new Date(iso).toISOString(), timeZone });
+    // The CRM showed the meeting in Berlin (same instants); Google moved it an hour earlier.
+    const zoned = {
+      start: inZone('2026-12-07T14:00:00Z', 'Europe/Berlin'),
+      end: inZone('2026-12-07T15:00:00Z', 'Europe/Berlin'),
+    };
+    const moved = { start: at('2026-12-07T13:00:00Z'), end: at('2026-12-07T14:00:00Z') };
+    for (const localLater of [true, false]) {
+      const crmZone = merge(zoned, moved, localLater);
+      expect(crmZone.merged.start).toEqual(inZone('2026-12-07T13:00:00Z', 'Europe/Berlin'));
+      expect(crmZone.merged.end).toEqual(inZone('2026-12-07T14:00:00Z', 'Europe/Berlin'));
+      expect(crmZone.conflicts).toEqual([]);
+      expect(crmZone.changedForRemote).toEqual(['start', 'end']);
+      const googleZone = merge(moved, zoned, localLater);
+      expect(googleZone.merged.start).toEqual(inZone('2026-12-07T13:00:00Z', 'Europe/Berlin'));
+      expect(googleZone.conflicts).toEqual([]);
+    }
+    // Both sides moved it: the later move wins, zone and all.
+    const both = merge(
+      {
+        start: inZone('2026-12-07T16:00:00Z', 'Europe/Berlin'),
+        end: inZone('2026-12-07T17:00:00Z', 'Europe/Berlin'),
+      },
+      moved,
+      true,
+    );
+    expect(both.merged.start).toEqual(inZone('2026-12-07T16:00:00Z', 'Europe/Berlin'));
+    expect(both.conflicts.map((c) => c.field)).toEqual(['start', 'end']);
+  });
+
   it('moves start and end together, so the result never mixes the two sides', () => {
     // The CRM moved the meeting to the afternoon; Google shortened it later on.
     const result = merge(

@@ -203,6 +203,45 @@ function mergeAttendees(
   return merged;
 }
 
+interface TimePair {
+  start: EventTime | null;
+  end: EventTime | null;
+}
+type TimedPair = { start: TimedEventTime; end: TimedEventTime };
+type TimedEventTime = Extract<EventTime, { dateTime: string }>;
+
+function timedPair(p: TimePair): TimedPair | null {
+  const { start, end } = p;
+  if (start === null || end === null || 'date' in start || 'date' in end) return null;
+  return { start, end };
+}
+
+const instantOf = (t: TimedEventTime) => new Date(t.dateTime).getTime();
+const sameZone = (a: TimedEventTime, b: TimedEventTime) =>
+  a.timeZone === null || b.timeZone === null || a.timeZone === b.timeZone;
+
+/**
+ * A timed meeting's times say two things: when it is (the instants) and the zone it is shown and
+ * repeated in. When one side changed only the zone and the other only the instants, both changes
+ * stand (the other side's instants in this side's zone) instead of one overwriting the other.
+ */
+function composeTimes(base: TimePair, local: TimePair, remote: TimePair): TimePair | null {
+  const [b, l, r] = [timedPair(base), timedPair(local), timedPair(remote)];
+  if (b === null || l === null || r === null) return null;
+  const sameInstants = (x: TimedPair, y: TimedPair) =>
+    instantOf(x.start) === instantOf(y.start) && instantOf(x.end) === instantOf(y.end);
+  const sameZones = (x: TimedPair, y: TimedPair) => sameZone(x.start, y.start) && sameZone(x.end, y.end);
+  const zoneOnly = (x: TimedPair) => sameInstants(x, b) && !sameZones(x, b);
+  const instantsOnly = (x: TimedPair) => sameZones(x, b) && !sameInstants(x, b);
+  const inZonesOf = (when: TimedPair, zones: TimedPair): TimePair => ({
+    start: { ...when.start, timeZone: zones.start.timeZone },
+    end: { ...when.end, timeZone: zones.end.timeZone },
+  });
+  if (zoneOnly(l) && instantsOnly(r)) return inZonesOf(r, l);
+  if (zoneOnly(r) && instantsOnly(l)) return inZonesOf(l, r);
+  return null;
+}
+
 /** Merges the CRM's and Google's versions of an event against their common base. */
 export function mergeEvent(input: MergeInput): MergeResult {
   const { base, local, remote } = input;
@@ -225,7 +264,11 @@ export function mergeEvent(input: MergeInput): MergeResult {
   const pair = (f: MergeFields) => ({ start: f.start, end: f.end });
   const pairEqual = (a: ReturnType<typeof pair>, b: ReturnType<typeof pair>) =>
     eventTimesEqual(a.start, b.start) && eventTimesEqual(a.end, b.end);
-  const times = choose(base === null ? undefined : pair(base), pair(local), pair(remote), pairEqual, winner);
+  const composed = base === null ? null : composeTimes(pair(base), pair(local), pair(remote));
+  const times =
+    composed !== null
+      ? { value: composed, conflict: false }
+      : choose(base === null ? undefined : pair(base), pair(local), pair(remote), pairEqual, winner);
   merged.start = times.value.start;
   merged.end = times.value.end;
   if (times.conflict) {

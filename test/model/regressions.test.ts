@@ -4,7 +4,7 @@ import type { EventSpec, ModelCommand, TimingSpec } from './commands/base.js';
 import { CrmCreate, CrmLink, CrmUpdate } from './commands/crm.js';
 import { GoogleCreate, GoogleUpdate } from './commands/google.js';
 import { InjectFault, Settle } from './commands/lifecycle.js';
-import { CrmOccurrenceEdit } from './commands/series.js';
+import { CrmOccurrenceEdit, GoogleOccurrenceEdit } from './commands/series.js';
 import { runSequence, RunStats } from './runner.js';
 import { inProcessSystem, type System } from './system.js';
 
@@ -66,6 +66,42 @@ function spec(
 }
 
 describe('divergences found by the convergence test (docs/RELIABILITY.md)', () => {
+  it('F10: a new zone set in the CRM keeps a move of the series made in Google meanwhile', async () => {
+    // alice's daily series (UTC) is moved an hour earlier in Google; before the CRM pulls that,
+    // alice shows it in Europe/Berlin in the CRM (the same instants): the push put the old time back.
+    await replay([
+      new CrmCreate(
+        'alice',
+        spec({
+          word: 'demo',
+          timing: { dayOffset: 4, hour: 12, minute: 30, durationMinutes: 30, zone: 'UTC' },
+          series: { freq: 'DAILY', interval: 1, count: 2 },
+          reminders: 'useDefault',
+        }),
+        'instant',
+      ),
+      new GoogleOccurrenceEdit(0, 0, 'following', { kind: 'move', minutes: -60 }),
+      new CrmUpdate(0, [{ kind: 'zone', zone: 'Europe/Berlin' }]),
+    ]);
+  });
+
+  it('F11: a series Google ended before its second day, made all-day in the CRM, keeps one day', async () => {
+    // alice's daily series in Asia/Kolkata, split in Google from its second occurrence (UNTIL a
+    // second before it), is made all-day in the CRM: its UTC UNTIL let a second all-day date in.
+    await replay([
+      new GoogleCreate(
+        'alice',
+        spec({
+          word: 'demo',
+          timing: { dayOffset: 16, hour: 16, durationMinutes: 30, zone: 'Asia/Kolkata' },
+          series: { freq: 'DAILY', interval: 1, count: 2 },
+        }),
+      ),
+      new GoogleOccurrenceEdit(0, 1, 'following', { kind: 'title', word: 'check-in' }),
+      new CrmUpdate(0, [{ kind: 'allDay', hour: 8 }]),
+    ]);
+  });
+
   it('F8: a CRM link set while Google changes the meeting survives the change', async () => {
     // alice's meeting, renamed in Google; alice links it to a contact in the CRM; it is renamed in
     // Google again before or while the link is pushed: the CRM ended with no link before the fix

@@ -66,6 +66,28 @@ describe('parseUpdateEventInput and applyEventPatch', () => {
     ).toMatchObject({ code: 'missing_field', field: 'start' });
   });
 
+  it('keeps the days of a series made all-day: its UTC UNTIL becomes the last date it allowed', () => {
+    // Daily at 16:00 in Kolkata (10:30 UTC); the UNTIL a split writes, a second before the 26th's.
+    const series = (until: string): EventFields => ({
+      ...parseCreateEventInput(
+        {
+          title: 'Stand-up',
+          start: '2026-12-24T16:00:00',
+          end: '2026-12-24T16:30:00',
+          time_zone: 'Asia/Kolkata',
+          recurrence: [`RRULE:FREQ=DAILY;UNTIL=${until}`],
+        },
+        options,
+      ),
+    });
+    const allDay = (until: string) =>
+      applyEventPatch(series(until), parseUpdateEventInput({ all_day: true }, options)).recurrence;
+    expect(allDay('20261226T102959Z')).toEqual(['RRULE:FREQ=DAILY;UNTIL=20261225']);
+    expect(allDay('20261226T103000Z')).toEqual(['RRULE:FREQ=DAILY;UNTIL=20261226']);
+    // Past midnight in Kolkata on the 27th, but before that day's 16:00.
+    expect(allDay('20261226T183000Z')).toEqual(['RRULE:FREQ=DAILY;UNTIL=20261226']);
+  });
+
   it('moves a multi-day all-day event keeping its length', () => {
     const trip = parseCreateEventInput({ title: 'Trip', start: '2026-12-24', end: '2026-12-27' }, options);
     const later = applyEventPatch(trip, parseUpdateEventInput({ start: '2026-12-28' }, options));

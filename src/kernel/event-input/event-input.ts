@@ -24,6 +24,7 @@ import {
 } from './fields.js';
 import { EventInputError, parseBounds, resolveTiming, type EventTiming, type TimingPatch } from './timing.js';
 import { isValidTimeZone } from '../time.js';
+import { untilAsDates } from '../recurrence/until.js';
 
 export { EventInputError, type EventTiming } from './timing.js';
 export {
@@ -259,7 +260,21 @@ export function parseUpdateEventInput(body: unknown, options: InputOptions): Upd
 /** The event after an update: changed fields replaced, times resolved (moving the start keeps the duration). */
 export function applyEventPatch(current: EventFields, patch: UpdateEventInput): EventFields {
   const timing = patch.timing === null ? {} : resolveTiming(current, patch.timing);
-  return withSeriesRecurrence({ ...current, ...patch.changes, ...timing }, patch);
+  const next = withSeriesRecurrence({ ...current, ...patch.changes, ...timing }, patch);
+  // A timed series made all-day keeps its days: its UTC UNTIL becomes the last date it allowed.
+  if (
+    patch.changes.recurrence === undefined &&
+    next.recurrence !== null &&
+    next.allDay &&
+    !current.allDay &&
+    current.startAt !== null
+  ) {
+    return {
+      ...next,
+      recurrence: untilAsDates(next.recurrence, { startAt: current.startAt, timeZone: current.timeZone }),
+    };
+  }
+  return next;
 }
 
 /**

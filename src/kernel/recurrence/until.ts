@@ -2,7 +2,9 @@ import {
   addDays,
   dateStartInstant,
   floatingToInstant,
+  formatDateCompact,
   formatUtcCompact,
+  instantToFloating,
   isValidTimeZone,
   parseTimeValue,
 } from '../time.js';
@@ -50,6 +52,11 @@ function untilValue(value: string, series: UntilSeries): string | null {
 
 /** One RRULE or EXRULE line with its UNTIL rewritten; any other line as it is. */
 function normalizeLine(line: string, series: UntilSeries): string {
+  return rewriteUntil(line, (value) => untilValue(value, series));
+}
+
+/** The line with its UNTIL value replaced by `rewrite` (null keeps it); any other line as it is. */
+function rewriteUntil(line: string, rewrite: (value: string) => string | null): string {
   const colon = line.indexOf(':');
   const name = colon > 0 ? line.slice(0, colon).toUpperCase() : '';
   if (name !== 'RRULE' && name !== 'EXRULE') return line;
@@ -58,7 +65,7 @@ function normalizeLine(line: string, series: UntilSeries): string {
   const rewritten = parts.map((part) => {
     const eq = part.indexOf('=');
     if (eq <= 0 || part.slice(0, eq).toUpperCase() !== 'UNTIL') return part;
-    const value = untilValue(part.slice(eq + 1), series);
+    const value = rewrite(part.slice(eq + 1));
     if (value === null) return part;
     changed = true;
     return `UNTIL=${value}`;
@@ -75,4 +82,31 @@ export function normalizeUntil(lines: readonly string[], series: UntilSeries): s
     throw new RangeError(`Unknown time zone: ${series.timeZone}`);
   }
   return lines.map((line) => normalizeLine(line, series));
+}
+
+/**
+ * A timed series made all-day keeps the days it had: a UTC UNTIL becomes the date of the last
+ * occurrence it allowed, an occurrence on a day starting at the series' wall-clock start time in
+ * its zone (so an UNTIL just before a day's start, as a split writes it, ends the day before).
+ * Other UNTIL values are left to normalizeUntil.
+ */
+export function untilAsDates(lines: readonly string[], timed: { startAt: Date; timeZone: string }): string[] {
+  const dayTime = (floating: Date) => ((floating.getTime() % 86_400_000) + 86_400_000) % 86_400_000;
+  const startTime = dayTime(instantToFloating(timed.startAt, timed.timeZone));
+  return lines.map((line) =>
+    rewriteUntil(line, (value) => {
+      const parsed = /Z$/i.test(value) ? untilInstant(value) : null;
+      if (parsed === null) return null;
+      const until = instantToFloating(parsed, timed.timeZone);
+      const date = until.toISOString().slice(0, 10);
+      return formatDateCompact(dayTime(until) < startTime ? addDays(date, -1) : date);
+    }),
+  );
+}
+
+function untilInstant(value: string): Date | null {
+  const m = UNTIL_VALUE.exec(value);
+  if (m === null || m[4] === undefined) return null;
+  const parsed = parseTimeValue(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
+  return parsed?.kind === 'instant' ? parsed.instant : null;
 }

@@ -276,6 +276,35 @@ describe('time zones and all-day series', () => {
     }
   });
 
+  it('makes a series a single event when its recurrence is patched to an empty list', async () => {
+    const { data } = await user.cal.events.insert({
+      calendarId: 'primary',
+      requestBody: {
+        summary: 'Daily check',
+        start: { dateTime: '2031-06-02T09:00:00+10:00', timeZone: 'Australia/Sydney' },
+        end: { dateTime: '2031-06-02T09:30:00+10:00', timeZone: 'Australia/Sydney' },
+        recurrence: ['RRULE:FREQ=DAILY;COUNT=2'],
+      },
+    });
+    const { data: single } = await user.cal.events.patch({
+      calendarId: 'primary',
+      eventId: data.id!,
+      requestBody: { recurrence: [] },
+    });
+    expect(single.recurrence).toBeUndefined();
+    const { data: inst } = await user.cal.events.instances({ calendarId: 'primary', eventId: data.id! });
+    expect(inst.items!.map((e) => e.id)).toEqual([data.id]);
+    // Lines that give no dates at all are still refused.
+    await expectGoogleError(
+      user.cal.events.patch({
+        calendarId: 'primary',
+        eventId: data.id!,
+        requestBody: { recurrence: ['EXDATE:20310603T000000Z'] },
+      }),
+      400,
+    );
+  });
+
   it('rejects an unparsable recurrence rule with 400', async () => {
     await expectGoogleError(
       user.cal.events.insert({

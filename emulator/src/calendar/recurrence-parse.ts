@@ -177,7 +177,8 @@ export function validateRecurrence(lines: unknown, zone: string): string[] {
     }
     out.push(line);
   }
-  if (!out.some((l) => /^(RRULE|RDATE)[;:]/i.test(l))) invalidRecurrence();
+  // An empty list is no recurrence (a series made a single event); lines must give dates.
+  if (out.length > 0 && !out.some((l) => /^(RRULE|RDATE)[;:]/i.test(l))) invalidRecurrence();
   return out;
 }
 

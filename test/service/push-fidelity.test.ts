@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { GoogleEventWrites } from '../../src/modules/push/google-writes.js';
 import type { ConnectedUser, ServiceUnderTest } from './service-harness.js';
 import { googleFor, useService } from './service-harness.js';
 
@@ -420,5 +421,55 @@ describe('"this and following" in the CRM', () => {
     const first = await inGoogle(series.id ?? '');
     expect(first.description).toBe('Agenda v2');
     expect((first.attendees ?? []).map((a) => a.email)).toEqual(['kim@example.net']);
+  });
+});
+
+describe('a guest list changed in the CRM while a push of the same meeting is under way', () => {
+  it("keeps a guest's answer that push brought back from Google", async () => {
+    const carolEmail = 'carol-answers@example.com';
+    const carol = await s.connect('carol-svc-answers', carolEmail);
+    const created = await s.services.eventsWrite.create(alice.owner, {
+      title: 'Pricing review',
+      start: '2027-08-02T09:00:00Z',
+      end: '2027-08-02T09:30:00Z',
+      attendees: [carolEmail],
+    });
+    await push(created.id);
+    // carol accepts in Google; alice, whose CRM copy has not seen that, renames the meeting.
+    await (
+      await googleFor(s, carol.email)
+    ).events.patch({
+      calendarId: 'primary',
+      eventId: created.google_event_id,
+      requestBody: { attendees: [{ email: carolEmail, responseStatus: 'accepted' }] },
+    });
+    await s.services.eventsWrite.update(alice.owner, created.id, { title: 'Pricing review (v2)' });
+    // While that rename is being written (after the 412 and the merge, as Google answers), alice
+    // adds dan in the CRM, from her copy that still says carol has not answered.
+    const writes = (s.services.eventPusher as unknown as { deps: { writes: GoogleEventWrites } }).deps.writes;
+    const patch = writes.patch.bind(writes);
+    let added = false;
+    writes.patch = async (...args: Parameters<GoogleEventWrites['patch']>) => {
+      const answer = await patch(...args);
+      if (!added) {
+        added = true;
+        await s.services.eventsWrite.update(alice.owner, created.id, {
+          attendees: [carolEmail, 'dan@example.net'],
+        });
+      }
+      return answer;
+    };
+    try {
+      expect(await push(created.id)).toBe('synced');
+    } finally {
+      writes.patch = patch;
+    }
+    expect(added).toBe(true);
+    const copy = await inGoogle(created.google_event_id);
+    expect(copy.summary).toBe('Pricing review (v2)');
+    expect(Object.fromEntries((copy.attendees ?? []).map((a) => [a.email, a.responseStatus]))).toEqual({
+      [carolEmail]: 'accepted',
+      'dan@example.net': 'needsAction',
+    });
   });
 });

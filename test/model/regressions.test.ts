@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/harness.js';
 import type { EventSpec, ModelCommand, TimingSpec } from './commands/base.js';
 import { CrmCreate, CrmLink, CrmRsvp, CrmUpdate } from './commands/crm.js';
-import { GoogleCreate, GoogleRsvp, GoogleUpdate } from './commands/google.js';
-import { InjectFault, InvalidPatch, Settle } from './commands/lifecycle.js';
+import { GoogleCreate, GoogleUpdate } from './commands/google.js';
+import { InjectFault, Settle } from './commands/lifecycle.js';
 import { CrmOccurrenceEdit, GoogleOccurrenceEdit } from './commands/series.js';
 import { runSequence, RunStats } from './runner.js';
 import { inProcessSystem, type System } from './system.js';
@@ -66,50 +66,53 @@ function spec(
 }
 
 describe('divergences found by the convergence test (docs/RELIABILITY.md)', () => {
-  // F13 and F14 are races (a CRM change arriving while a push of the same meeting is under way):
-  // before the fix they diverged on most runs, not all; the service test in
-  // test/service/push-fidelity.test.ts makes the F13 order happen every time.
-  it("F13: a guest's answer given in Google survives a guest list changed in the CRM meanwhile", async () => {
+  // F15 and F16 are open (docs/RELIABILITY.md): their cases fail until fixed, and then fail the
+  // suite through `it.fails`, so the mark goes when the defect does.
+  it.fails('F15: a new zone set in the CRM survives a guest answering in the CRM meanwhile', async () => {
+    // A meeting alice made in Google (her calendar's zone, Europe/Berlin) with carol and bob; alice
+    // shows it in Australia/Sydney in the CRM (same instants); a guest then answers in the CRM:
+    // Google ends in Europe/Berlin.
     await replay([
-      new CrmCreate(
-        'bob',
+      new GoogleCreate(
+        'alice',
         spec({
-          timing: { dayOffset: 8, hour: 7, durationMinutes: 30, zone: 'UTC' },
-          attendees: [{ who: 'carol', optional: false }],
-          conference: true,
+          word: 'pricing',
+          timing: { base: 'dst', dayOffset: 12, hour: 11, durationMinutes: 30 },
+          attendees: [
+            { who: 'carol', optional: true },
+            { who: 'alice', optional: false },
+            { who: 'bob', optional: false },
+          ],
         }),
-        'instant',
       ),
-      new GoogleRsvp(959, 564, 'accepted'),
-      new CrmUpdate(984, [{ kind: 'addAttendee', who: 'alice', optional: false }]),
-      new CrmRsvp(730, 464, 'accepted'),
+      new CrmUpdate(263, [
+        { kind: 'location', value: null },
+        { kind: 'zone', zone: 'Australia/Sydney' },
+      ]),
+      new CrmRsvp(60, 621, 'tentative'),
     ]);
   });
 
-  it('F14: a guest removed in the CRM while Google adds another stays removed', async () => {
-    await replay([
-      new CrmCreate(
-        'alice',
-        spec({
-          timing: { dayOffset: 17, hour: 18, zone: 'America/New_York' },
-          attendees: [{ who: 'carol', optional: false }],
-          link: 'guestContact',
-          reminders: 'useDefault',
-        }),
-        'instant',
-      ),
-      new CrmRsvp(120, 432, 'accepted'),
-      new CrmUpdate(400, [
-        { kind: 'removeAttendee', pick: 982 },
-        { kind: 'reminders', value: 'useDefault' },
-      ]),
-      new InvalidPatch(732, 'badStart'),
-      new GoogleUpdate(262, [
-        { kind: 'addAttendee', who: 'bob', optional: false },
-        { kind: 'title', word: 'sync' },
-      ]),
-    ]);
-  });
+  it.fails(
+    'F16: Meet turned off in the CRM after Google added it to an all-day meeting is off in Google',
+    async () => {
+      // Google asks for a Meet on alice's all-day meeting (created later, asynchronously); before the
+      // CRM has pulled that, alice sends conference: false, which equals the CRM's copy and so is no
+      // change: the Meet Google creates stays.
+      await replay([
+        new CrmCreate(
+          'alice',
+          spec({ word: 'sync', timing: { base: 'dst', dayOffset: 15, allDay: true, zone: 'Asia/Kolkata' } }),
+          'instant',
+        ),
+        new GoogleUpdate(92, [
+          { kind: 'conference', on: true },
+          { kind: 'move', days: 0, minutes: -90 },
+        ]),
+        new CrmUpdate(257, [{ kind: 'conference', on: false }]),
+      ]);
+    },
+  );
 
   it('F10: a new zone set in the CRM keeps a move of the series made in Google meanwhile', async () => {
     // alice's daily series (UTC) is moved an hour earlier in Google; before the CRM pulls that,

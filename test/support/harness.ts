@@ -149,6 +149,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   return retryOnAddressInUse(() => startTestAppOnce(options));
 }
 
+/** How long a test app's close lets running jobs finish before failing them (to be retried). */
+const TEST_SHUTDOWN_GRACE_MS = 5_000;
+
 async function startTestAppOnce(options: TestAppOptions): Promise<TestApp> {
   const cleanups: (() => Promise<void>)[] = [];
   const cleanup = async () => {
@@ -185,7 +188,12 @@ async function startTestAppOnce(options: TestAppOptions): Promise<TestApp> {
       ...(options.clock !== undefined ? { clock: options.clock } : {}),
       jobs: { maintenance: true, ...options.jobs, schedules: options.schedules ?? false },
     });
-    cleanups.push(() => ctx.close());
+    cleanups.push(async () => {
+      // A test's app has no long work worth waiting for: jobs still running get a few seconds
+      // (the service's own default is 30), so a busy machine's close stays inside the hook limit.
+      await ctx.queue.stop({ graceful: true, timeoutMs: TEST_SHUTDOWN_GRACE_MS });
+      await ctx.close();
+    });
     if (options.workers ?? true) await startWorkers(ctx);
 
     const app = await buildServer(ctx);

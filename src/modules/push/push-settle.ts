@@ -161,11 +161,7 @@ export class PushSettler {
         const remoteWon = changedFields(snapshotOf(google, { calendarTimeZone }), pushed);
         const touchedLocally = new Set(changedFields(localMergeFields(current, calendarTimeZone), pushed));
         const rebase = remoteWon.filter((field) => !touchedLocally.has(field));
-        // A field both sides changed (Google's answer carries a guest's reply, the newer change a
-        // new guest list built on the old replies) must be merged, not overwritten: keep the old
-        // etag and base, so the next round meets 412 and merges three-way as after any conflict.
-        const bothChanged = remoteWon.some((field) => touchedLocally.has(field));
-        update = { ...columnsOf(next, rebase), ...(bothChanged ? {} : facts), meet_link: next.meet_link };
+        update = { ...columnsOf(next, rebase), ...facts, meet_link: next.meet_link };
       }
       const after = await updateRow(trx, row.id, update);
       await this.afterChange(trx, current, after);

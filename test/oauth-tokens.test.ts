@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/adapters/clock.js';
 import { tokenContext, type ConnectionRef } from '../src/modules/connections/connection.types.js';
-import { createConnectionServices } from '../src/modules/connections/index.js';
+import {
+  ConnectionRepository,
+  createConnectionServices,
+  TokenProvider,
+} from '../src/modules/connections/index.js';
+import { GoogleOAuth } from '../src/adapters/google/oauth.js';
 import { TokenRevokedError } from '../src/adapters/google/errors.js';
 import type { TestApp } from './support/harness.js';
 import { useTestApp } from './support/use-test-app.js';
@@ -158,5 +163,51 @@ describe('revoked refresh token', () => {
     expect(await t.ctx.services.connections.isActive(ref)).toBe(true);
     const list = await t.ctx.services.google.calendarFor(ref).calendarList.list();
     expect(list.status).toBe(200);
+  });
+});
+
+describe('a refresh Google refuses after the user reconnected', () => {
+  it('leaves the new connection active with its new tokens, and the caller gets the new token', async () => {
+    const ref = await connected('reconnected-mid-refresh');
+    await emulatorAdmin(t, 'POST', `/users/${encodeURIComponent(ref.email)}/revoke`);
+    await advanceBoth(61 * 60_000);
+
+    // A worker whose refresh is held until the user has connected again: it spends the old,
+    // revoked refresh token, and Google refuses it.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let spending!: () => void;
+    const spent = new Promise<void>((resolve) => (spending = resolve));
+    const oauth = new GoogleOAuth(t.ctx.config.google, clock, () => undefined);
+    const gated = Object.create(oauth) as GoogleOAuth;
+    gated.refresh = async (refreshToken) => {
+      spending();
+      await held;
+      return oauth.refresh(refreshToken);
+    };
+    const worker = new TokenProvider(
+      new ConnectionRepository(t.ctx.db),
+      t.ctx.services.tokenCipher,
+      gated,
+      clock,
+      t.ctx.logger,
+    );
+    const refused = worker.getAccessToken(ref);
+    await spent;
+    await connectCalendar(t, ref.userId, ref.email);
+    const fresh = storedAccessToken(await rawConnectionRow(t, ref.userId), ref);
+    release();
+
+    // The refused token was the old one: the caller gets the token of the reconnect.
+    await expect(refused).resolves.toBe(fresh);
+    expect(await getStatus(t, ref.userId)).toMatchObject({
+      connected: true,
+      status: 'active',
+      last_error: null,
+    });
+    const row = await rawConnectionRow(t, ref.userId);
+    expect(storedAccessToken(row, ref)).toBe(fresh);
+    expect(row?.refresh_token_enc).not.toBeNull();
+    expect((await t.ctx.services.google.calendarFor(ref).calendarList.list()).status).toBe(200);
   });
 });

@@ -26,14 +26,6 @@ export async function quiesce(m: Model, world: World): Promise<SyncCounts[]> {
   }
   await world.idle(CRM_USERS);
   for (const user of CRM_USERS) {
-    const res = await world.crm(user, 'POST', '/calendar/sync', {});
-    if (res.status === 409) {
-      // Open finding F17 (docs/RELIABILITY.md): a job that failed with a revoked grant can mark
-      // the connection for reconnecting after the user has reconnected. Noted, and reconnected.
-      world.note(`quiesce: ${user} asked to reconnect again after reconnecting (finding F17)`);
-      await world.connect(user);
-      await world.idle(CRM_USERS);
-    }
     await world.crmOk(user, 'POST', '/calendar/sync', {}, 200);
   }
   await world.idle(CRM_USERS);

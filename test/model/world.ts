@@ -384,8 +384,8 @@ export class World {
     await waitFor(
       'the run to go quiet',
       async () => {
-        const [jobs] = await this.system.sql<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pgboss.job
+        const jobs = await this.system.sql<{ name: string; state: string }>(
+          `SELECT name, state FROM pgboss.job
             WHERE name IN ('event.push', 'event.push-resume', 'calendar.pull', 'calendar.initial-sync')
               AND data->>'tenantId' = $1 AND data->>'userId' = ANY($2::text[])
               AND state IN ('created', 'retry', 'active')`,
@@ -402,7 +402,12 @@ export class World {
             WHERE tenant_id = $1 AND user_id = ANY($2::text[]) AND sync_state = 'pending'`,
           [this.tenant, userIds],
         );
-        return jobs?.n === 0 && leases?.n === 0 && pending?.n === 0;
+        if (jobs.length === 0 && leases?.n === 0 && pending?.n === 0) return true;
+        // Thrown, so that a timeout says what was still moving.
+        const waiting = jobs.map((j) => `${j.name} ${j.state}`).join(', ') || 'no jobs';
+        throw new Error(
+          `${waiting}; ${leases?.n ?? '?'} calendar(s) leased; ${pending?.n ?? '?'} event(s) pending`,
+        );
       },
       timeoutMs,
       100,

@@ -151,11 +151,22 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
 /** How long a test app's close lets running jobs finish before failing them (to be retried). */
 const TEST_SHUTDOWN_GRACE_MS = 5_000;
+/** A close step slower than this is reported on stderr. */
+const SLOW_CLOSE_STEP_MS = 10_000;
 
 async function startTestAppOnce(options: TestAppOptions): Promise<TestApp> {
-  const cleanups: (() => Promise<void>)[] = [];
+  const cleanups: { name: string; step: () => Promise<void> }[] = [];
   const cleanup = async () => {
-    for (const step of cleanups.reverse()) await step().catch(() => undefined);
+    // A close that takes long says which of its steps did (a hook timeout alone does not).
+    for (const { name, step } of cleanups.reverse()) {
+      const slow = setTimeout(() => {
+        process.stderr.write(`test app close: step "${name}" still running after ${SLOW_CLOSE_STEP_MS} ms\n`);
+      }, SLOW_CLOSE_STEP_MS);
+      slow.unref();
+      await step()
+        .catch(() => undefined)
+        .finally(() => clearTimeout(slow));
+    }
   };
   try {
     const emulator = await startBundledEmulator({
@@ -163,17 +174,17 @@ async function startTestAppOnce(options: TestAppOptions): Promise<TestApp> {
       autoConsent: options.autoConsent ?? true,
       conferenceDelayMs: options.conferenceDelayMs ?? 0,
     });
-    cleanups.push(() => emulator.close());
+    cleanups.push({ name: 'emulator', step: () => emulator.close() });
 
     let database: TestDatabase | undefined;
     if (process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== '') {
       database = await createTestDatabase(process.env.DATABASE_URL);
       const created = database;
-      cleanups.push(() => created.drop());
+      cleanups.push({ name: 'drop database', step: () => created.drop() });
     }
 
     const reserved = await reservePort();
-    cleanups.push(() => reserved.release());
+    cleanups.push({ name: 'port', step: () => reserved.release() });
     const port = reserved.port;
     const env = withDevSignInAllowance(
       { ...serviceEnv({ port, emulatorUrl: emulator.url, databaseUrl: database?.url }), ...options.env },
@@ -188,16 +199,17 @@ async function startTestAppOnce(options: TestAppOptions): Promise<TestApp> {
       ...(options.clock !== undefined ? { clock: options.clock } : {}),
       jobs: { maintenance: true, ...options.jobs, schedules: options.schedules ?? false },
     });
-    cleanups.push(async () => {
-      // A test's app has no long work worth waiting for: jobs still running get a few seconds
-      // (the service's own default is 30), so a busy machine's close stays inside the hook limit.
-      await ctx.queue.stop({ graceful: true, timeoutMs: TEST_SHUTDOWN_GRACE_MS });
-      await ctx.close();
+    // A test's app has no long work worth waiting for: jobs still running get a few seconds
+    // (the service's own default is 30), so a busy machine's close stays inside the hook limit.
+    cleanups.push({ name: 'context', step: () => ctx.close() });
+    cleanups.push({
+      name: 'queue',
+      step: () => ctx.queue.stop({ graceful: true, timeoutMs: TEST_SHUTDOWN_GRACE_MS }),
     });
     if (options.workers ?? true) await startWorkers(ctx);
 
     const app = await buildServer(ctx);
-    cleanups.push(() => app.close());
+    cleanups.push({ name: 'server', step: () => app.close() });
     await reserved.release();
     await app.listen({ host: '127.0.0.1', port });
 

@@ -15,6 +15,7 @@ import type { AppContext } from '../app.js';
 import { registerAuth } from './auth.js';
 import { registerErrorHandling, sendFrameworkError } from './errors.js';
 import { refuseUnstorableText } from './input-characters.js';
+import { closeKeepAliveOnShutdown } from './keep-alive-close.js';
 import { refuseUnknownQueryParameters } from './query-params.js';
 import { limitRequestsPerUser } from './rate-limit.js';
 import { operationsRouteModules, routeModules } from './routes/index.js';
@@ -39,9 +40,9 @@ function requestId(request: IncomingMessage): string {
 /**
  * Builds the HTTP server: Fastify 5 with zod schemas for validation, serialization and the
  * OpenAPI document (/openapi.json, interactive at /docs), request-scoped pino logs, one error
- * handler, security headers on every answer, Prometheus request metrics, CRM authentication, and
- * every route module (each refusing query parameters it does not declare, and every one refusing
- * text the database cannot store).
+ * handler, security headers on every answer, Prometheus request metrics, keep-alive connections
+ * ended on close, CRM authentication, and every route module (each refusing query parameters it
+ * does not declare, and every one refusing text the database cannot store).
  * `operationsOnly` serves just /healthz, /readyz and /metrics (the `worker` role).
  */
 export async function buildServer(
@@ -71,6 +72,7 @@ export async function buildServer(
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('ctx', ctx);
+  closeKeepAliveOnShutdown(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

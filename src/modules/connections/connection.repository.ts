@@ -168,9 +168,18 @@ export class ConnectionRepository {
     await this.db.updateTable('connections').set({ refresh_lease_until: null }).where(scoped(ref)).execute();
   }
 
-  /** Google refused the refresh token: keep the row (and its synced data), ask the user to reconnect. */
-  async markReauthRequired(ref: ConnectionRef, message: string, now: Date): Promise<void> {
-    await this.db
+  /**
+   * Google refused the refresh token `refusedTokenEnc`: keep the row (and its synced data), ask the
+   * user to reconnect. Only while the row still holds that token: when the user reconnected while
+   * it was being spent, the new grant stands. Whether the row was marked.
+   */
+  async markReauthRequired(
+    ref: ConnectionRef,
+    refusedTokenEnc: string | null,
+    message: string,
+    now: Date,
+  ): Promise<boolean> {
+    const result = await this.db
       .updateTable('connections')
       .set({
         status: 'reauth_required',
@@ -184,7 +193,13 @@ export class ConnectionRepository {
       })
       .where(scoped(ref))
       .where('status', '=', 'active')
-      .execute();
+      .where((eb) =>
+        refusedTokenEnc === null
+          ? eb('refresh_token_enc', 'is', null)
+          : eb('refresh_token_enc', '=', refusedTokenEnc),
+      )
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   /** Deletes the tokens; the row stays so a reconnect reuses its id. */

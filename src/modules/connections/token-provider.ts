@@ -128,11 +128,17 @@ export class TokenProvider implements AccessTokenSource {
       return tokens.accessToken;
     } catch (error) {
       if (error instanceof TokenRevokedError) {
-        await this.connections.markReauthRequired(
+        const marked = await this.connections.markReauthRequired(
           connection,
+          row.refresh_token_enc,
           `${REAUTH_MESSAGE} (${error.message})`,
           this.clock.now(),
         );
+        if (!marked) {
+          // The user connected again while the old token was being spent: the new grant stands.
+          const current = await this.load(connection);
+          if (this.isFresh(current)) return this.openAccessToken(current);
+        }
         this.logger.warn(
           { connectionId: connection.id },
           'Google refused the refresh token; reconnect required',

@@ -425,8 +425,8 @@ describe('"this and following" in the CRM', () => {
 });
 
 describe('a guest list changed in the CRM while a push of the same meeting is under way', () => {
-  // Open finding F13 (docs/RELIABILITY.md): fails until fixed; `it.fails` then fails the suite.
-  it.fails("keeps a guest's answer that push brought back from Google", async () => {
+  // Finding F13 (docs/RELIABILITY.md).
+  it("keeps a guest's answer that push brought back from Google", async () => {
     const carolEmail = 'carol-answers@example.com';
     const carol = await s.connect('carol-svc-answers', carolEmail);
     const created = await s.services.eventsWrite.create(alice.owner, {

@@ -18,7 +18,8 @@ import { seriesHasOccurrencesLeft } from './series-left.js';
 import { isCancelledOccurrence, occurrenceAsInGoogle } from './occurrence-restore.js';
 import { meetingChanged, remindersChanged, type MeetingActivitySync } from './meeting-activity.js';
 import type { PushRepository, PushSubject } from '../events/index.js';
-import type { StoredConflict } from '../../kernel/values.js';
+import type { SnapshotAttendee } from '../../kernel/event-snapshot.js';
+import type { StoredAttendee, StoredConflict } from '../../kernel/values.js';
 
 /** Re-computes an event's CRM reminder notifications (src/modules/notifications, which owns them). */
 export interface ReminderScheduler {
@@ -76,6 +77,25 @@ function columnsOf(mapped: MappedEventRow, fields: readonly MergeField[]): Updat
     picked.reminders = picked.reminders === null ? null : JSON.stringify(picked.reminders);
   if ('meet_link' in picked) picked.conference_requested = null;
   return picked;
+}
+
+/**
+ * A guest list changed in the CRM while a push was under way keeps the answers Google holds now
+ * (given meanwhile, or brought in by the push's merge): a guest whose answer the newer change left
+ * as the push had it takes Google's answer.
+ */
+function answersTaken(
+  local: readonly StoredAttendee[],
+  pushed: readonly SnapshotAttendee[],
+  google: readonly StoredAttendee[],
+): StoredAttendee[] {
+  const key = (email: string) => email.trim().toLowerCase();
+  const sent = new Map(pushed.map((a) => [key(a.email), a.responseStatus]));
+  const answers = new Map(google.map((a) => [key(a.email), a.status]));
+  return local.map((a) => {
+    const answer = answers.get(key(a.email));
+    return answer !== undefined && sent.get(key(a.email)) === a.status ? { ...a, status: answer } : a;
+  });
 }
 
 /**
@@ -162,6 +182,11 @@ export class PushSettler {
         const touchedLocally = new Set(changedFields(localMergeFields(current, calendarTimeZone), pushed));
         const rebase = remoteWon.filter((field) => !touchedLocally.has(field));
         update = { ...columnsOf(next, rebase), ...facts, meet_link: next.meet_link };
+        if (remoteWon.includes('attendees') && touchedLocally.has('attendees')) {
+          update.attendees = JSON.stringify(
+            answersTaken(current.attendees ?? [], pushed.attendees, next.attendees ?? []),
+          );
+        }
       }
       const after = await updateRow(trx, row.id, update);
       await this.afterChange(trx, current, after);

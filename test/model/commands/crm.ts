@@ -41,7 +41,35 @@ import {
 interface CrmEventJson {
   id: string;
   google_event_id: string;
+  title: string;
+  description: string | null;
+  location: string | null;
+  all_day: boolean;
+  time_zone: string | null;
+  meet_link: string | null;
   attendees: { email: string; optional: boolean }[];
+}
+
+/**
+ * Whether the CRM already shows what the change would set. The user edits what the CRM shows:
+ * setting a field to the value shown is no change (the documented rule), even where Google has
+ * meanwhile changed that field and the CRM has not pulled it yet.
+ */
+function crmShows(shown: CrmEventJson, next: ModelEvent, change: FieldChange): boolean {
+  switch (change.kind) {
+    case 'title':
+      return shown.title === next.title;
+    case 'description':
+      return (shown.description ?? null) === change.value;
+    case 'location':
+      return (shown.location ?? null) === change.value;
+    case 'zone':
+      return !shown.all_day && shown.time_zone === change.zone;
+    case 'conference':
+      return (shown.meet_link !== null) === change.on;
+    default:
+      return false;
+  }
 }
 
 /** A CRM user may write while connected; after a revocation the CRM accepts or answers 409. */
@@ -168,11 +196,17 @@ export class CrmUpdate extends ModelCommand {
     const changes = plannedChanges(m, e, this.changes);
     const body: Record<string, unknown> = {};
     let next = structuredClone(e);
+    // The event as the CRM shows it to the user who edits it.
+    const shown = await r.world.crmOk<CrmEventJson>(organizer, 'GET', `/calendar/events/${id}`);
     for (const change of changes) {
       const removed = removedAttendee(next, change);
       const trial = structuredClone(next);
       applyChange(trial, change, removed);
-      const part = await this.bodyOf(r, id, trial, change, removed);
+      if (crmShows(shown, trial, change)) {
+        r.world.note(`  E${e.key}: ${describeChange(change)} skipped: the CRM already shows it`);
+        continue;
+      }
+      const part = this.bodyOf(r, shown, trial, change, removed);
       if (part === undefined) {
         r.world.note(
           `  E${e.key}: ${describeChange(change)} skipped: the CRM does not show the guest list the change needs yet`,
@@ -190,13 +224,13 @@ export class CrmUpdate extends ModelCommand {
     Object.assign(e, next);
   }
 
-  private async bodyOf(
+  private bodyOf(
     r: Real,
-    id: string,
+    shown: CrmEventJson,
     next: ModelEvent,
     change: FieldChange,
     removed: ReturnType<typeof removedAttendee>,
-  ): Promise<Record<string, unknown> | undefined> {
+  ): Record<string, unknown> | undefined {
     switch (change.kind) {
       case 'title':
         return { title: next.title };
@@ -217,23 +251,20 @@ export class CrmUpdate extends ModelCommand {
       case 'addAttendee':
       case 'removeAttendee': {
         // The user edits the guest list the CRM shows.
-        const item = await r.world.crmOk<CrmEventJson>(
-          next.organizer as CrmUserName,
-          'GET',
-          `/calendar/events/${id}`,
-        );
-        const shown = item.attendees.map((a) => ({ email: a.email, optional: a.optional }));
+        const guests = shown.attendees.map((a) => ({ email: a.email, optional: a.optional }));
         const email = r.world
           .emailOf(change.kind === 'addAttendee' ? change.who : (removed ?? 'guest'))
           .toLowerCase();
-        const listed = shown.some((a) => a.email.toLowerCase() === email);
+        const listed = guests.some((a) => a.email.toLowerCase() === email);
         // A guest list the CRM has not caught up with yet: the user cannot add who is shown, nor
         // remove who is not.
         if (listed === (change.kind === 'addAttendee')) return undefined;
         if (change.kind === 'addAttendee') {
-          return { attendees: [...shown, { email: r.world.emailOf(change.who), optional: change.optional }] };
+          return {
+            attendees: [...guests, { email: r.world.emailOf(change.who), optional: change.optional }],
+          };
         }
-        return { attendees: shown.filter((a) => a.email.toLowerCase() !== email) };
+        return { attendees: guests.filter((a) => a.email.toLowerCase() !== email) };
       }
       case 'recurrence':
         return { recurrence: next.series === null ? null : rruleLines(next.series) };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { eventTimesEqual } from '../../../kernel/merge.js';
 import { parseSnapshot, snapshotOf } from './snapshot.js';
 
 describe('snapshotOf', () => {
@@ -32,12 +33,35 @@ describe('snapshotOf', () => {
     });
   });
 
-  it('reads offset-less times without a zone in the calendar zone', () => {
+  it('reads offset-less times without a zone in the calendar zone, which is their zone', () => {
     const snapshot = snapshotOf(
       { start: { dateTime: '2026-12-07T09:00:00' }, end: { dateTime: '2026-12-07T10:00:00' } },
       { calendarTimeZone: 'Europe/Berlin' },
     );
-    expect(snapshot.start).toEqual({ dateTime: '2026-12-07T08:00:00.000Z', timeZone: null });
+    expect(snapshot.start).toEqual({ dateTime: '2026-12-07T08:00:00.000Z', timeZone: 'Europe/Berlin' });
+  });
+
+  it('gives times with an offset and no zone the calendar zone, so another zone is a change (F15)', () => {
+    const google = { start: { dateTime: '2027-03-22T10:00:00Z' }, end: { dateTime: '2027-03-22T10:30:00Z' } };
+    const base = snapshotOf(google, { calendarTimeZone: 'Europe/Berlin' });
+    const inSydney = snapshotOf(
+      {
+        start: { dateTime: '2027-03-22T21:00:00+11:00', timeZone: 'Australia/Sydney' },
+        end: { dateTime: '2027-03-22T21:30:00+11:00', timeZone: 'Australia/Sydney' },
+      },
+      { calendarTimeZone: 'Europe/Berlin' },
+    );
+    const inBerlin = snapshotOf(
+      {
+        start: { dateTime: '2027-03-22T11:00:00+01:00', timeZone: 'Europe/Berlin' },
+        end: { dateTime: '2027-03-22T11:30:00+01:00', timeZone: 'Europe/Berlin' },
+      },
+      { calendarTimeZone: 'Europe/Berlin' },
+    );
+    expect(eventTimesEqual(base.start, inSydney.start)).toBe(false);
+    expect(eventTimesEqual(base.start, inBerlin.start)).toBe(true);
+    // Without a calendar zone, a time that names none still matches any zone.
+    expect(eventTimesEqual(snapshotOf(google).start, inSydney.start)).toBe(true);
   });
 
   it('keeps all-day dates as dates', () => {

@@ -29,16 +29,22 @@ function text(value: string | null | undefined): string | null {
  * Normalizes one EventDateTime; null when it is absent or unreadable. A `dateTime` without an
  * offset is read in its own `timeZone`, else in `fallbackZone`.
  */
+/**
+ * A start or end as the merge compares it. A date-time that names no zone is shown in
+ * `implicitZone` (the calendar's zone, as Google shows it): that is its zone here, so a zone set
+ * on the other side is a change unless it is that one.
+ */
 function eventTimeOf(
   value: GoogleEventDateTime | null | undefined,
   fallbackZone: string | null,
+  implicitZone: string | null,
 ): EventTime | null {
   if (value === undefined || value === null) return null;
   if (typeof value.date === 'string') return isValidDateString(value.date) ? { date: value.date } : null;
   if (typeof value.dateTime !== 'string') return null;
   const zone = typeof value.timeZone === 'string' && isValidTimeZone(value.timeZone) ? value.timeZone : null;
   const instant = parseDateTime(value.dateTime, zone ?? fallbackZone);
-  return instant === null ? null : { dateTime: instant.toISOString(), timeZone: zone };
+  return instant === null ? null : { dateTime: instant.toISOString(), timeZone: zone ?? implicitZone };
 }
 
 /** Google's visibility of the event; 'default' when it names none (or one this service does not know). */
@@ -84,7 +90,8 @@ export function remindersOf(event: GoogleEvent): SnapshotReminders | null {
 
 /**
  * The merge view of a Google event. `calendarTimeZone` reads offset-less date-times that carry no
- * zone of their own (Google itself always sends offsets or a zone).
+ * zone of their own (Google itself always sends offsets or a zone), and is the zone of times that
+ * name none.
  */
 export function snapshotOf(
   event: GoogleEvent,
@@ -92,13 +99,14 @@ export function snapshotOf(
 ): MergeFields {
   const calendarZone = options.calendarTimeZone ?? 'UTC';
   const startZone = event.start?.timeZone ?? null;
+  const implicitZone = startZone ?? options.calendarTimeZone ?? null;
   const status = event.status === 'tentative' || event.status === 'cancelled' ? event.status : 'confirmed';
   const fields: MergeFields = {
     summary: text(event.summary),
     description: text(event.description),
     location: text(event.location),
-    start: eventTimeOf(event.start, startZone ?? calendarZone),
-    end: eventTimeOf(event.end, startZone ?? calendarZone),
+    start: eventTimeOf(event.start, startZone ?? calendarZone, implicitZone),
+    end: eventTimeOf(event.end, startZone ?? calendarZone, implicitZone),
     attendees: (event.attendees ?? []).flatMap((a) =>
       typeof a.email === 'string' && a.email !== ''
         ? [

@@ -149,7 +149,9 @@ export interface CalendarEvent {
   start_date: string | null;
   end_date: string | null;
   time_zone: string | null;
+  /** Cleaned HTML or plain text. */
   description: string | null;
+  description_text: string | null;
   location: string | null;
   attendees: EventAttendee[];
   organizer_email: string | null;

@@ -51,6 +51,27 @@ function element(tag, className, text) {
 }
 
 /**
+ * The description as the service gives it: plain text, or HTML it has cleaned to what Google's
+ * editor makes (README, "Descriptions"), shown as such. Its links open in a new tab, and the
+ * page's Content-Security-Policy would run no script from it either way.
+ * @param {string} description
+ */
+function descriptionNode(description) {
+  const node = element('div', 'event-description');
+  if (!description.includes('<')) {
+    node.textContent = description;
+    return node;
+  }
+  node.classList.add('html');
+  node.innerHTML = description;
+  for (const anchor of node.querySelectorAll('a')) {
+    anchor.target = '_blank';
+    anchor.rel = 'noopener noreferrer';
+  }
+  return node;
+}
+
+/**
  * @param {string} text
  * @param {string} [className]
  */
@@ -189,8 +210,7 @@ export function setUpEventDetails({
       add('Guests', list);
     }
     if (event.meet_link) add('Video call', link(event.meet_link, 'Join with Google Meet'));
-    // Plain text: Google's description may hold HTML, which is shown as typed, never run.
-    if (event.description) add('Description', element('p', 'event-description', event.description));
+    if (event.description) add('Description', descriptionNode(event.description));
     const record = linkedRecord(event);
     const recordText = element('span', '', record ? `a ${recordKind(record.type)}` : 'none');
     if (record) {

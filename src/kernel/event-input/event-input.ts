@@ -1,3 +1,4 @@
+import { sanitizeDescription } from '../description-html.js';
 import { z } from 'zod';
 import type { EventType, StoredReminders, Transparency, Visibility } from '../values.js';
 import {
@@ -198,7 +199,7 @@ export function parseCreateEventInput(body: unknown, options: InputOptions): Cre
   return {
     title: title(input.title),
     ...timing,
-    description: optionalText(input.description),
+    description: sanitizeDescription(optionalText(input.description)),
     location: optionalText(input.location),
     attendees: attendees(input.attendees ?? [], options.maxAttendees ?? MAX_ATTENDEES),
     reminders:
@@ -227,7 +228,8 @@ export function parseUpdateEventInput(body: unknown, options: InputOptions): Upd
   const input = shape(updateEventBodySchema, body);
   const changes: UpdateEventInput['changes'] = {};
   if (input.title !== undefined) changes.title = title(input.title);
-  if (input.description !== undefined) changes.description = optionalText(input.description);
+  if (input.description !== undefined)
+    changes.description = sanitizeDescription(optionalText(input.description));
   if (input.location !== undefined) changes.location = optionalText(input.location);
   if (input.attendees !== undefined)
     changes.attendees = attendees(input.attendees, options.maxAttendees ?? MAX_ATTENDEES);

@@ -1,3 +1,4 @@
+import { descriptionText, sanitizeDescription } from '../../kernel/description-html.js';
 import { z } from 'zod';
 import type { EventRow } from '../../adapters/db/tables/events.js';
 import type { Instance } from '../../kernel/recurrence/recurrence.js';
@@ -42,7 +43,13 @@ export const eventItemJson = z
     start_date: z.string().nullable().describe('YYYY-MM-DD, all-day events only'),
     end_date: z.string().nullable().describe('YYYY-MM-DD, exclusive, all-day events only'),
     time_zone: z.string().nullable().describe("The event's IANA time zone"),
-    description: z.string().nullable(),
+    description: z
+      .string()
+      .nullable()
+      .describe(
+        'HTML as Google keeps it, cleaned: bold, italic, underline, http/https/mailto links, breaks, paragraphs, lists and headings; plain text stays as it is',
+      ),
+    description_text: z.string().nullable().describe('The description as plain text'),
     location: z.string().nullable(),
     attendees: z.array(eventAttendeeJson),
     organizer_email: z.string().nullable(),
@@ -134,7 +141,9 @@ export function toEventItem(row: EventViewRow): EventItem {
     start_date: row.all_day ? row.start_date : null,
     end_date: row.all_day ? row.end_date : null,
     time_zone: row.time_zone,
-    description: row.description,
+    // Cleaned again on the way out: rows stored before the rule keep what Google sent then.
+    description: sanitizeDescription(row.description),
+    description_text: descriptionText(row.description),
     location: row.location,
     attendees: (row.attendees ?? []).map((a) => ({
       email: a.email,

@@ -139,7 +139,43 @@ export class GoogleUpdate extends ModelCommand {
     if (e === undefined) return;
     await r.world.waitInGoogle(e);
     const google = await r.world.google(e.organizer);
-    const { data: current } = await google.events.get({ calendarId: 'primary', eventId: e.googleId });
+    // The user changes what Google shows; a CRM change landing between the read and the write
+    // makes the write answer 412 (If-Match), and the user starts again from the new copy, as
+    // Google's own apps do.
+    for (let attempt = 1; ; attempt++) {
+      const { data: current } = await google.events.get({ calendarId: 'primary', eventId: e.googleId });
+      const planned = this.plan(m, r, e, current);
+      if (planned === undefined) return;
+      r.world.note(`  E${e.key}: Google patch ${JSON.stringify(planned.requestBody)}`);
+      try {
+        await google.events.patch(
+          {
+            calendarId: 'primary',
+            eventId: e.googleId,
+            sendUpdates: 'all',
+            conferenceDataVersion: planned.conference ? 1 : 0,
+            requestBody: planned.requestBody,
+          },
+          { headers: { 'If-Match': current.etag ?? '*' } },
+        );
+      } catch (error) {
+        const status = (error as { status?: number }).status;
+        if (status !== 412 || attempt >= 5) throw error;
+        r.world.note(`  E${e.key}: Google answered 412 (changed since read); read again`);
+        continue;
+      }
+      Object.assign(e, planned.next);
+      return;
+    }
+  }
+
+  /** The patch of Google's copy `current`, and the model event it makes; undefined when nothing is left to change. */
+  private plan(
+    m: Readonly<Model>,
+    r: Real,
+    e: ModelEvent,
+    current: calendar_v3.Schema$Event,
+  ): { requestBody: calendar_v3.Schema$Event; next: ModelEvent; conference: boolean } | undefined {
     const changes = plannedChanges(m, e, this.changes);
     let next = structuredClone(e);
     let requestBody: calendar_v3.Schema$Event = {};
@@ -171,16 +207,8 @@ export class GoogleUpdate extends ModelCommand {
       requestBody = { ...requestBody, ...patch };
       next = trial;
     }
-    if (Object.keys(requestBody).length === 0) return;
-    r.world.note(`  E${e.key}: Google patch ${JSON.stringify(requestBody)}`);
-    await google.events.patch({
-      calendarId: 'primary',
-      eventId: e.googleId,
-      sendUpdates: 'all',
-      conferenceDataVersion: changes.some((c) => c.kind === 'conference') ? 1 : 0,
-      requestBody,
-    });
-    Object.assign(e, next);
+    if (Object.keys(requestBody).length === 0) return undefined;
+    return { requestBody, next, conference: changes.some((c) => c.kind === 'conference') };
   }
 
   toString(): string {
@@ -246,18 +274,25 @@ export class GoogleRsvp extends ModelCommand {
     if (who === undefined) return;
     await r.world.waitInGoogle(e);
     const google = await r.world.google(who);
-    const { data } = await google.events.get({ calendarId: 'primary', eventId: e.googleId });
     const email = r.world.emailOf(who).toLowerCase();
-    const attendees = (data.attendees ?? []).map((a) =>
-      a.email?.toLowerCase() === email ? { ...a, responseStatus: this.response } : a,
-    );
     r.world.note(`  ${who} answers E${e.key} in Google: ${this.response}`);
-    await google.events.patch({
-      calendarId: 'primary',
-      eventId: e.googleId,
-      sendUpdates: 'all',
-      requestBody: { attendees },
-    });
+    // The guest list sent is the one read: written only if it is still Google's (see GoogleUpdate).
+    for (let attempt = 1; ; attempt++) {
+      const { data } = await google.events.get({ calendarId: 'primary', eventId: e.googleId });
+      const attendees = (data.attendees ?? []).map((a) =>
+        a.email?.toLowerCase() === email ? { ...a, responseStatus: this.response } : a,
+      );
+      try {
+        await google.events.patch(
+          { calendarId: 'primary', eventId: e.googleId, sendUpdates: 'all', requestBody: { attendees } },
+          { headers: { 'If-Match': data.etag ?? '*' } },
+        );
+        break;
+      } catch (error) {
+        if ((error as { status?: number }).status !== 412 || attempt >= 5) throw error;
+        r.world.note(`  E${e.key}: Google answered 412 (changed since read); read again`);
+      }
+    }
     const attendee = e.attendees[who];
     if (attendee !== undefined) attendee.response = this.response;
   }

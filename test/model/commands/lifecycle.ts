@@ -210,7 +210,7 @@ export const INVALID_CREATES = {
 } as const;
 export type InvalidCreateKind = keyof typeof INVALID_CREATES;
 
-function invalidCreateBody(kind: InvalidCreateKind): Record<string, unknown> {
+function invalidCreateBody(kind: InvalidCreateKind): Record<string, unknown> & { title: string } {
   const base = { title: `Invalid ${kind}`, start: '2031-02-03T09:00:00Z', end: '2031-02-03T10:00:00Z' };
   switch (kind) {
     case 'hourlyRecurrence':
@@ -260,10 +260,11 @@ export function checkErrorEnvelope(
   }
 }
 
-async function rowCount(r: Real, user: CrmUserName): Promise<number> {
+/** The user's rows with the refused create's title (pulls of other events may land meanwhile). */
+async function rowCount(r: Real, user: CrmUserName, title: string): Promise<number> {
   const [row] = await r.world.system.sql<{ n: number }>(
-    'SELECT count(*)::int AS n FROM events WHERE tenant_id = $1 AND user_id = $2',
-    [r.world.tenant, r.world.users[user].userId],
+    'SELECT count(*)::int AS n FROM events WHERE tenant_id = $1 AND user_id = $2 AND title = $3',
+    [r.world.tenant, r.world.users[user].userId, title],
   );
   return row?.n ?? 0;
 }
@@ -283,10 +284,11 @@ export class InvalidCreate extends ModelCommand {
   }
 
   protected async act(_m: Model, r: Real): Promise<void> {
-    const before = await rowCount(r, this.user);
-    const res = await r.world.crm(this.user, 'POST', '/calendar/events', invalidCreateBody(this.kind));
+    const body = invalidCreateBody(this.kind);
+    const before = await rowCount(r, this.user, body.title);
+    const res = await r.world.crm(this.user, 'POST', '/calendar/events', body);
     checkErrorEnvelope(`invalid create (${this.kind})`, res.status, res.body, INVALID_CREATES[this.kind]);
-    const after = await rowCount(r, this.user);
+    const after = await rowCount(r, this.user, body.title);
     if (after !== before)
       throw new Error(`invalid create (${this.kind}) stored ${after - before} event rows`);
   }
@@ -362,14 +364,14 @@ export class WriteWhileDisconnected extends ModelCommand {
   }
 
   protected async act(_m: Model, r: Real): Promise<void> {
-    const before = await rowCount(r, this.user);
+    const before = await rowCount(r, this.user, 'While disconnected');
     const res = await r.world.crm(this.user, 'POST', '/calendar/events', {
       title: 'While disconnected',
       start: '2031-02-03T09:00:00Z',
       end: '2031-02-03T10:00:00Z',
     });
     checkErrorEnvelope('a write while disconnected', res.status, res.body, 'calendar_not_connected', 409);
-    const after = await rowCount(r, this.user);
+    const after = await rowCount(r, this.user, 'While disconnected');
     if (after !== before) throw new Error(`a write while disconnected stored ${after - before} event rows`);
   }
 

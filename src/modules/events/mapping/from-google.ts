@@ -1,3 +1,4 @@
+import { sanitizeDescription } from '../../../kernel/description-html.js';
 import type { GoogleEvent } from '../../../adapters/google/types.js';
 import {
   EVENT_TYPES,
@@ -226,7 +227,7 @@ function baseColumns(event: GoogleEvent, googleEventId: string, ctx: MappingCont
     google_event_id: googleEventId,
     ical_uid: text(event.iCalUID),
     title: text(event.summary),
-    description: text(event.description),
+    description: sanitizeDescription(text(event.description)),
     location: text(event.location),
     recurrence: null,
     recurring_event_id: text(event.recurringEventId),

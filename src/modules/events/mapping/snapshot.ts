@@ -1,3 +1,4 @@
+import { sanitizeDescription } from '../../../kernel/description-html.js';
 import type { GoogleEvent, GoogleEventDateTime } from '../../../adapters/google/types.js';
 import {
   responseStatusOf,
@@ -103,7 +104,7 @@ export function snapshotOf(
   const status = event.status === 'tentative' || event.status === 'cancelled' ? event.status : 'confirmed';
   const fields: MergeFields = {
     summary: text(event.summary),
-    description: text(event.description),
+    description: sanitizeDescription(text(event.description)),
     location: text(event.location),
     start: eventTimeOf(event.start, startZone ?? calendarZone, implicitZone),
     end: eventTimeOf(event.end, startZone ?? calendarZone, implicitZone),

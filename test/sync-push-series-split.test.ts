@@ -79,8 +79,9 @@ describe("scope 'following' on a series with RDATE and EXDATE lines", () => {
     const { data: old } = await (
       await googleAs(t, alice.email)
     ).events.get({ calendarId: 'primary', eventId: series.google_event_id });
+    // Its rule's three Mondays before the split (COUNT counts rule dates, excluded or not).
     expect(old.recurrence).toEqual([
-      'RRULE:FREQ=WEEKLY;UNTIL=20310224T135959Z',
+      'RRULE:FREQ=WEEKLY;COUNT=3',
       'RDATE;TZID=America/New_York:20310205T090000',
     ]);
     const first = await occurrenceStarts(series.google_event_id);
@@ -98,5 +99,40 @@ describe("scope 'following' on a series with RDATE and EXDATE lines", () => {
     ]);
     // Every occurrence is in exactly one of the two series.
     expect([...first, ...rest]).toEqual(before);
+  });
+});
+
+describe("scope 'following' on a series that ends after a number of occurrences", () => {
+  it('leaves the first part with a count, so moving it keeps its occurrences', async () => {
+    const series = expectOk(
+      await api<Item>(t, alice, 'POST', '/calendar/events?wait=true', {
+        title: 'Kickoff',
+        all_day: true,
+        start: '2031-03-28',
+        end: '2031-03-29',
+        recurrence: ['RRULE:FREQ=DAILY;COUNT=2'],
+      }),
+    );
+    const second = `${series.id}:${series.google_event_id}_20310329`;
+    expectOk(
+      await api<Item>(t, alice, 'PATCH', `/calendar/events/${second}?wait=true`, {
+        title: 'Kickoff, day two',
+        scope: 'following',
+      }),
+      200,
+    );
+    // The first part, one occurrence, moved a day earlier: still one occurrence.
+    const moved = expectOk(
+      await api<Item>(t, alice, 'PATCH', `/calendar/events/${series.id}?wait=true`, {
+        start: '2031-03-27',
+        end: '2031-03-28',
+      }),
+      200,
+    );
+    expect(moved.sync_state).toBe('synced');
+    const { data } = await (
+      await googleAs(t, alice.email)
+    ).events.instances({ calendarId: 'primary', eventId: series.google_event_id });
+    expect((data.items ?? []).map((item) => item.start?.date)).toEqual(['2031-03-27']);
   });
 });

@@ -52,10 +52,18 @@ function occurrence(start: string): Instance {
 }
 
 describe('splitting a series ("this and following")', () => {
-  it('ends the rules one second before the occurrence, in UTC, replacing COUNT', () => {
+  it('ends a COUNT rule with the count of its occurrences before the split (an excluded date counted)', () => {
+    // A count, not an UNTIL: the first part keeps its three occurrences when it is moved later.
     expect(truncateRecurrence(master, occurrence('2031-02-24T14:00:00Z'))).toEqual([
-      'RRULE:FREQ=WEEKLY;UNTIL=20310224T135959Z',
+      'RRULE:FREQ=WEEKLY;COUNT=3',
       'EXDATE;TZID=America/New_York:20310217T090000',
+    ]);
+  });
+
+  it('ends other rules one second before the occurrence, in UTC', () => {
+    const open = { ...master, recurrence: ['RRULE:FREQ=WEEKLY;UNTIL=20311231T000000Z'] } as EventRow;
+    expect(truncateRecurrence(open, occurrence('2031-02-24T14:00:00Z'))).toEqual([
+      'RRULE:FREQ=WEEKLY;UNTIL=20310224T135959Z',
     ]);
   });
 
@@ -100,7 +108,7 @@ describe('splitting a series ("this and following")', () => {
     const first = truncateRecurrence(series, split);
     const rest = continuationRecurrence(series, split);
     expect(first).toEqual([
-      'RRULE:FREQ=WEEKLY;UNTIL=20310224T135959Z',
+      'RRULE:FREQ=WEEKLY;COUNT=3',
       'RDATE;TZID=America/New_York:20310205T090000',
       'EXDATE;TZID=America/New_York:20310217T090000',
     ]);

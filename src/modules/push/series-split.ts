@@ -36,16 +36,23 @@ function untilBefore(instance: Instance): string {
 }
 
 /**
- * The series' lines, ended before `instance`: each RRULE gets an UNTIL (replacing any COUNT), and
- * RDATE and EXDATE lines keep only their dates before it (later ones belong to no occurrence left).
+ * The series' lines, ended before `instance`: an RRULE with a COUNT gets the count of its
+ * occurrences before it (so the series keeps that many when it is moved later), any other RRULE
+ * an UNTIL; RDATE and EXDATE lines keep only their dates before it (later ones belong to no
+ * occurrence left).
  */
 export function truncateRecurrence(master: EventRow, instance: Instance): string[] {
   const until = untilBefore(instance);
+  const splitAt = instance.originalStartAt ?? new Date(`${instance.originalStartDate ?? ''}T00:00:00Z`);
   return (master.recurrence ?? []).flatMap((line) => {
     const dates = splitDateLine(master, line, instance);
     if (dates !== null) return dates.before === null ? [] : [dates.before];
     const { name, parts } = ruleParts(line);
     if (name !== 'RRULE') return [line];
+    if (parts.some((part) => /^COUNT=/i.test(part))) {
+      const before = occurrencesBefore({ ...master, recurrence: [line] }, splitAt);
+      if (before > 0) return [`RRULE:${[...withoutBounds(parts), `COUNT=${before}`].join(';')}`];
+    }
     return [`RRULE:${[...withoutBounds(parts), `UNTIL=${until}`].join(';')}`];
   });
 }

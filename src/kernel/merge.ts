@@ -73,6 +73,8 @@ function valueOf(fields: MergeFields, field: MergeField): unknown {
   return isOptionField(field) ? optionValue(fields, field) : fields[field];
 }
 
+const instantOf = (t: { dateTime: string }) => new Date(t.dateTime).getTime();
+
 /**
  * Starts and ends compare as instants (dates for all-day events), not as strings, and with their
  * time zones when both sides name one: a new zone for the same instants is a change (it decides
@@ -83,7 +85,7 @@ export function eventTimesEqual(a: EventTime | null, b: EventTime | null): boole
   if (a === null || b === null) return a === b;
   if ('date' in a || 'date' in b) return 'date' in a && 'date' in b && a.date === b.date;
   if (a.timeZone !== null && b.timeZone !== null && a.timeZone !== b.timeZone) return false;
-  return new Date(a.dateTime).getTime() === new Date(b.dateTime).getTime();
+  return instantOf(a) === instantOf(b);
 }
 
 function attendeeKey(email: string): string {
@@ -216,7 +218,6 @@ function timedPair(p: TimePair): TimedPair | null {
   return { start, end };
 }
 
-const instantOf = (t: TimedEventTime) => new Date(t.dateTime).getTime();
 const sameZone = (a: TimedEventTime, b: TimedEventTime) =>
   a.timeZone === null || b.timeZone === null || a.timeZone === b.timeZone;
 

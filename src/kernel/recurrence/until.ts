@@ -31,23 +31,39 @@ export interface UntilSeries {
 
 const UNTIL_VALUE = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$/i;
 
-/** The UNTIL value in RFC 5545's form for `series`; null when the value does not parse (left to validation). */
-function untilValue(value: string, series: UntilSeries): string | null {
+type UntilTime =
+  { kind: 'date'; date: string } | { kind: 'instant'; instant: Date } | { kind: 'floating'; floating: Date };
+
+/** An UNTIL value read: a date, a UTC instant (ends in Z) or a floating date-time; null when it does not parse. */
+function parseUntil(value: string): UntilTime | null {
   const m = UNTIL_VALUE.exec(value);
   if (m === null) return null;
   const date = `${m[1]}-${m[2]}-${m[3]}`;
-  const compactDate = `${m[1]}${m[2]}${m[3]}`;
-  if (m[4] === undefined) {
-    if (parseTimeValue(date)?.kind !== 'date') return null;
-    if (series.allDay) return compactDate;
-    const nextDay = dateStartInstant(addDays(date, 1), series.timeZone);
-    return formatUtcCompact(new Date(nextDay.getTime() - 1000));
-  }
+  if (m[4] === undefined) return parseTimeValue(date)?.kind === 'date' ? { kind: 'date', date } : null;
   const parsed = parseTimeValue(`${date}T${m[4]}:${m[5]}:${m[6]}${m[7] === '' ? '' : 'Z'}`);
   if (parsed === null || parsed.kind === 'date') return null;
-  if (parsed.kind === 'instant') return formatUtcCompact(parsed.instant);
-  if (series.allDay) return compactDate;
-  return formatUtcCompact(floatingToInstant(parsed.floating, series.timeZone));
+  return parsed.kind === 'instant'
+    ? { kind: 'instant', instant: parsed.instant }
+    : { kind: 'floating', floating: parsed.floating };
+}
+
+/** The UNTIL value in RFC 5545's form for `series`; null when the value does not parse (left to validation). */
+function untilValue(value: string, series: UntilSeries): string | null {
+  const until = parseUntil(value);
+  if (until === null) return null;
+  switch (until.kind) {
+    case 'date': {
+      if (series.allDay) return formatDateCompact(until.date);
+      const nextDay = dateStartInstant(addDays(until.date, 1), series.timeZone);
+      return formatUtcCompact(new Date(nextDay.getTime() - 1000));
+    }
+    case 'instant':
+      return formatUtcCompact(until.instant);
+    case 'floating':
+      return series.allDay
+        ? formatDateCompact(until.floating.toISOString().slice(0, 10))
+        : formatUtcCompact(floatingToInstant(until.floating, series.timeZone));
+  }
 }
 
 /** One RRULE or EXRULE line with its UNTIL rewritten; any other line as it is. */
@@ -95,18 +111,11 @@ export function untilAsDates(lines: readonly string[], timed: { startAt: Date; t
   const startTime = dayTime(instantToFloating(timed.startAt, timed.timeZone));
   return lines.map((line) =>
     rewriteUntil(line, (value) => {
-      const parsed = /Z$/i.test(value) ? untilInstant(value) : null;
-      if (parsed === null) return null;
-      const until = instantToFloating(parsed, timed.timeZone);
+      const parsed = parseUntil(value);
+      if (parsed?.kind !== 'instant') return null;
+      const until = instantToFloating(parsed.instant, timed.timeZone);
       const date = until.toISOString().slice(0, 10);
       return formatDateCompact(dayTime(until) < startTime ? addDays(date, -1) : date);
     }),
   );
-}
-
-function untilInstant(value: string): Date | null {
-  const m = UNTIL_VALUE.exec(value);
-  if (m === null || m[4] === undefined) return null;
-  const parsed = parseTimeValue(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
-  return parsed?.kind === 'instant' ? parsed.instant : null;
 }

@@ -179,6 +179,29 @@ function crmReachable(m: Readonly<Model>, e: ModelEvent): boolean {
 }
 
 /**
+ * Waits until the organizer's CRM shows the occurrence (a Google change that moved it arrives by a
+ * pull). While the grant is revoked the CRM cannot pull: an occurrence it does not show then is
+ * not there to act on, and the command does nothing.
+ */
+async function crmShowsOccurrence(
+  m: Readonly<Model>,
+  r: Real,
+  e: ModelEvent,
+  apiId: string,
+): Promise<boolean> {
+  if (!e.inGoogle) return true;
+  const organizer = e.organizer as CrmUserName;
+  if (m.connection[organizer] === 'active') {
+    await r.world.waitForCrmOccurrence(organizer, apiId);
+    return true;
+  }
+  const shown = await r.world.crm(organizer, 'GET', `/calendar/events/${apiId}`);
+  if (shown.status === 200) return true;
+  r.world.note(`  E${e.key}: ${apiId} is not in ${organizer}'s CRM, which cannot sync now; nothing done`);
+  return false;
+}
+
+/**
  * The CRM refuses to change an occurrence on its own while the series has not reached Google
  * (404, "not in Google Calendar yet"): nothing changes then.
  */
@@ -225,7 +248,7 @@ export class CrmOccurrenceEdit extends ModelCommand {
     const organizer = e.organizer as CrmUserName;
     const seriesId = await organizerSeriesId(r, e);
     const apiId = `${seriesId}:${occurrenceId(e, index)}`;
-    if (e.inGoogle) await r.world.waitForCrmOccurrence(organizer, apiId);
+    if (!(await crmShowsOccurrence(m, r, e, apiId))) return;
     const next = structuredClone(e);
     applyEdit(next, index, this.scope, this.change);
     const body: Record<string, unknown> = { scope: this.scope };
@@ -304,7 +327,7 @@ export class CrmOccurrenceDelete extends ModelCommand {
     const organizer = e.organizer as CrmUserName;
     const seriesId = await organizerSeriesId(r, e);
     const apiId = `${seriesId}:${occurrenceId(e, index)}`;
-    if (e.inGoogle) await r.world.waitForCrmOccurrence(organizer, apiId);
+    if (!(await crmShowsOccurrence(m, r, e, apiId))) return;
     r.world.note(`  E${e.key} occurrence ${index}: DELETE ${apiId}?scope=${this.scope}`);
     const res = await r.world.crm(organizer, 'DELETE', `/calendar/events/${apiId}?scope=${this.scope}`);
     if (m.connection[organizer] === 'revoked' && res.status === 409) return;

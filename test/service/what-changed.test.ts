@@ -107,3 +107,36 @@ describe('a time zone set in the CRM on a meeting Google shows in the calendar z
     expect(await crmRowOf(made.id!)).toMatchObject({ time_zone: other, sync_state: 'synced' });
   });
 });
+
+describe('a first change to one occurrence, made before the CRM pulled a Google change to it', () => {
+  it('moves it and keeps the title Google gave it (F21)', async () => {
+    const series = await s.services.eventsWrite.create(alice.owner, {
+      title: 'Weekly review',
+      start: '2027-07-05T09:00:00Z',
+      end: '2027-07-05T10:00:00Z',
+      time_zone: 'UTC',
+      recurrence: ['RRULE:FREQ=WEEKLY;COUNT=3'],
+    });
+    expect(await push(series.id)).toBe('synced');
+    const google = await googleFor(s, alice.email);
+    const googleId = `${series.google_event_id}_20270712T090000Z`;
+    await google.events.patch({
+      calendarId: 'primary',
+      eventId: googleId,
+      requestBody: { summary: 'Planning' },
+    });
+
+    // The CRM still shows the series' title on that occurrence; the user moves it half an hour.
+    const moved = await s.services.eventsWrite.update(alice.owner, `${series.id}:${googleId}`, {
+      start: '2027-07-12T09:30:00Z',
+      end: '2027-07-12T10:30:00Z',
+      scope: 'this',
+    });
+    expect(moved.title).toBe('Weekly review');
+    expect(await push(moved.id)).toBe('synced');
+    const { data } = await google.events.get({ calendarId: 'primary', eventId: googleId });
+    expect(data.summary).toBe('Planning');
+    expect(new Date(data.start!.dateTime!).toISOString()).toBe('2027-07-12T09:30:00.000Z');
+    expect(await row(moved.id)).toMatchObject({ title: 'Planning', sync_state: 'synced' });
+  });
+});

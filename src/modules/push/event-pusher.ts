@@ -132,12 +132,17 @@ export class EventPusher {
       });
     }
     if (row.recurring_event_id !== null) {
-      // A first change to one occurrence: Google's copy of the occurrence is the base.
+      // A first change to one occurrence: the base is the occurrence as the CRM showed it when the
+      // change was made (Google's copy when the row does not say), written against Google's copy
+      // now, so that what Google changed on it meanwhile stays.
       const occurrence = await writes.get(target, row.google_event_id);
       if (occurrence === null)
         throw new PermanentPushError('This occurrence no longer exists in Google Calendar');
       if (occurrence.status === 'cancelled') return settler.remoteDeleted(subject);
-      return this.update(subject, target, local, this.baseOf(subject, occurrence), occurrence);
+      const start = this.baseOf(subject, occurrence);
+      const shown = parseSnapshot(row.synced_snapshot);
+      if (shown === null) return this.update(subject, target, local, start, occurrence);
+      return this.update(subject, target, local, { etag: start.etag, base: shown }, occurrence);
     }
     await this.deps.repo.keepInsertBase(row.id, local);
     const inserted = await this.insert(subject, target);

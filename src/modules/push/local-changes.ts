@@ -4,7 +4,7 @@ import type { ConnectionRow } from '../connections/index.js';
 import type { Database } from '../../adapters/db/tables/index.js';
 import type { EntitySource } from '../../kernel/values.js';
 import type { EventRow, EventsTable } from '../events/index.js';
-import { googleEventIdFromUuid } from '../events/index.js';
+import { googleEventIdFromUuid, localMergeFields } from '../events/index.js';
 import type { JobQueue } from '../../adapters/queue/queue.js';
 import type { EventFields } from '../../kernel/event-input/event-input.js';
 import type { Instance } from '../../kernel/recurrence/recurrence.js';
@@ -165,7 +165,17 @@ export class LocalEventChanges {
     instance: Instance,
     now: Date,
   ): Promise<EventRow> {
-    return insertRow(trx, occurrenceRowValues(master, instance, now));
+    const row = await insertRow(trx, occurrenceRowValues(master, instance, now));
+    // The occurrence as the CRM shows it before the change: the base of the change's first push,
+    // so that what Google changed on the occurrence meanwhile (an exception the CRM has not pulled
+    // yet) is merged, not overwritten.
+    const calendar = await trx
+      .selectFrom('calendars')
+      .select('time_zone')
+      .where('id', '=', row.calendar_id)
+      .executeTakeFirst();
+    const shown = localMergeFields(row, calendar?.time_zone ?? null);
+    return updateRow(trx, row.id, { synced_snapshot: JSON.stringify(shown) });
   }
 
   /**

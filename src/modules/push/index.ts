@@ -48,10 +48,11 @@ interface PushSyncDeps {
 export function createPushSyncServices(deps: PushSyncDeps): PushSyncServices {
   const logger = deps.logger.child({ component: 'push' });
   const repo = new PushRepository(deps.db);
+  const calendars = new CalendarsRepository(deps.db);
   const targets = new WriteTargets(
     deps.db,
     new EventsRepository(deps.db),
-    new CalendarsRepository(deps.db),
+    calendars,
     new ConnectionRepository(deps.db),
   );
   const meetings = new MeetingActivitySync(deps.activities);
@@ -69,6 +70,7 @@ export function createPushSyncServices(deps: PushSyncDeps): PushSyncServices {
     meetings,
     reminders: deps.reminders,
     repo,
+    calendars,
   });
   return {
     eventsWrite: new EventsWriteService({

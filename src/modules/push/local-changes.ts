@@ -1,5 +1,6 @@
 import type { Insertable, Transaction, Updateable } from 'kysely';
 import type { ActivityService } from '../crm/index.js';
+import type { CalendarsRepository } from '../calendars/index.js';
 import type { ConnectionRow } from '../connections/index.js';
 import type { Database } from '../../adapters/db/tables/index.js';
 import type { EntitySource } from '../../kernel/values.js';
@@ -31,6 +32,8 @@ interface LocalChangesDeps {
   reminders: ReminderScheduler;
   /** Removes an event's rows (with a series' occurrences) from the CRM. */
   repo: Pick<PushRepository, 'removeDeleted'>;
+  /** The calendar's zone, which a row without one of its own is shown in. */
+  calendars: Pick<CalendarsRepository, 'find'>;
 }
 
 export interface PatchOptions {
@@ -169,11 +172,10 @@ export class LocalEventChanges {
     // The occurrence as the CRM shows it before the change: the base of the change's first push,
     // so that what Google changed on the occurrence meanwhile (an exception the CRM has not pulled
     // yet) is merged, not overwritten.
-    const calendar = await trx
-      .selectFrom('calendars')
-      .select('time_zone')
-      .where('id', '=', row.calendar_id)
-      .executeTakeFirst();
+    const calendar = await this.deps.calendars.find(
+      { tenantId: row.tenant_id, userId: row.user_id, calendarId: row.calendar_id },
+      trx,
+    );
     const shown = localMergeFields(row, calendar?.time_zone ?? null);
     return updateRow(trx, row.id, { synced_snapshot: JSON.stringify(shown) });
   }

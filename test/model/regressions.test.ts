@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/harness.js';
 import type { EventSpec, ModelCommand, TimingSpec } from './commands/base.js';
 import { CrmCreate, CrmLink, CrmRsvp, CrmUpdate } from './commands/crm.js';
-import { GoogleCreate, GoogleUpdate } from './commands/google.js';
+import { GoogleCreate, GoogleDelete, GoogleUpdate } from './commands/google.js';
 import { InjectFault, Settle } from './commands/lifecycle.js';
 import { CrmOccurrenceEdit, GoogleOccurrenceEdit } from './commands/series.js';
 import { runSequence, RunStats } from './runner.js';
@@ -66,6 +66,47 @@ function spec(
 }
 
 describe('divergences found by the convergence test (docs/RELIABILITY.md)', () => {
+  it('F23: a meeting with a Meet deleted in Google while its create waits for the Meet leaves nothing pending', async () => {
+    // carol's create is in Google, which is still making its Meet, when she deletes it there.
+    await replay([
+      new CrmCreate(
+        'carol',
+        spec({
+          word: 'kickoff',
+          conference: true,
+          description: 'Agenda',
+          location: 'Room 3',
+          timing: {
+            base: 'dst',
+            dayOffset: 10,
+            hour: 12,
+            minute: 30,
+            durationMinutes: 90,
+            zone: 'Australia/Sydney',
+          },
+        }),
+        'wallClock',
+      ),
+      new InjectFault({ kind: 'expireSyncTokens' }),
+      new GoogleDelete(363),
+      new Settle(),
+    ]);
+  });
+
+  it('F22 (model): an all-day meeting made in Google and made timed in the CRM is in the calendar zone', async () => {
+    // Google keeps no zone for an all-day event: the CRM shows the new time in carol's calendar zone.
+    await replay([
+      new GoogleCreate(
+        'carol',
+        spec({
+          word: 'sync',
+          timing: { base: 'soon', dayOffset: 1, allDay: true, allDayDays: 2, zone: 'Europe/Berlin' },
+        }),
+      ),
+      new CrmUpdate(279, [{ kind: 'allDay', hour: 10 }]),
+    ]);
+  });
+
   it('F15: a new zone set in the CRM survives a guest answering in the CRM meanwhile', async () => {
     // A meeting alice made in Google (her calendar's zone, Europe/Berlin) with carol and bob; alice
     // shows it in Australia/Sydney in the CRM (same instants); a guest then answers in the CRM:

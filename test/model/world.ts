@@ -397,16 +397,26 @@ export class World {
               AND (pull_lease_owner IS NOT NULL OR pull_requested_at IS NOT NULL)`,
           [this.tenant, userIds],
         );
-        const [pending] = await this.system.sql<{ n: number }>(
-          `SELECT count(*)::int AS n FROM events
+        const pendingRows = await this.system.sql<{
+          title: string | null;
+          sync_error: string | null;
+          etag: boolean;
+        }>(
+          `SELECT title, sync_error, google_etag IS NOT NULL AS etag FROM events
             WHERE tenant_id = $1 AND user_id = ANY($2::text[]) AND sync_state = 'pending'`,
           [this.tenant, userIds],
         );
-        if (jobs.length === 0 && leases?.n === 0 && pending?.n === 0) return true;
+        const pending = {
+          n: pendingRows.length,
+          rows: pendingRows
+            .map((p) => `"${p.title}"${p.etag ? '' : ' (no etag)'}: ${p.sync_error ?? 'no error'}`)
+            .join('; '),
+        };
+        if (jobs.length === 0 && leases?.n === 0 && pending.n === 0) return true;
         // Thrown, so that a timeout says what was still moving.
         const waiting = jobs.map((j) => `${j.name} ${j.state}`).join(', ') || 'no jobs';
         throw new Error(
-          `${waiting}; ${leases?.n ?? '?'} calendar(s) leased; ${pending?.n ?? '?'} event(s) pending`,
+          `${waiting}; ${leases?.n ?? '?'} calendar(s) leased; ${pending.n} event(s) pending${pending.n > 0 ? ` (${pending.rows})` : ''}`,
         );
       },
       timeoutMs,

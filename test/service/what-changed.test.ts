@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { GoogleEventWrites } from '../../src/modules/push/google-writes.js';
 import type { ConnectedUser, ServiceUnderTest } from './service-harness.js';
 import { googleFor, useService } from './service-harness.js';
 import { waitFor } from '../support/wait-for.js';
@@ -138,5 +139,36 @@ describe('a first change to one occurrence, made before the CRM pulled a Google 
     expect(data.summary).toBe('Planning');
     expect(new Date(data.start!.dateTime!).toISOString()).toBe('2027-07-12T09:30:00.000Z');
     expect(await row(moved.id)).toMatchObject({ title: 'Planning', sync_state: 'synced' });
+  });
+});
+
+describe('a meeting deleted in Google while its create waits for the Meet', () => {
+  it('is gone from the CRM too: the deletion wins, nothing is left pending (F23)', async () => {
+    const created = await s.services.eventsWrite.create(alice.owner, {
+      title: 'Kickoff with Meet',
+      start: '2027-08-09T09:00:00Z',
+      end: '2027-08-09T10:00:00Z',
+      conference: true,
+    });
+    const google = await googleFor(s, alice.email);
+    // Google has the event and is still creating its Meet when the organizer deletes it there.
+    const writes = (s.services.eventPusher as unknown as { deps: { writes: GoogleEventWrites } }).deps.writes;
+    const get = writes.get.bind(writes);
+    let deleted = false;
+    writes.get = async (...args: Parameters<GoogleEventWrites['get']>) => {
+      if (!deleted) {
+        deleted = true;
+        await google.events.delete({ calendarId: 'primary', eventId: created.google_event_id });
+      }
+      return get(...args);
+    };
+    try {
+      expect(await push(created.id)).toBe('deleted');
+    } finally {
+      writes.get = get;
+    }
+    expect(deleted).toBe(true);
+    const left = await s.ctx.db.selectFrom('events').select('id').where('id', '=', created.id).execute();
+    expect(left).toEqual([]);
   });
 });

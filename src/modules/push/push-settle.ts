@@ -117,6 +117,11 @@ export class PushSettler {
   ): Promise<SettleOutcome> {
     const { db, repo, clock } = this.deps;
     const { row, calendarTimeZone } = subject;
+    if (google !== null && google.status === 'cancelled' && (google.recurringEventId ?? null) === null) {
+      // Deleted in Google while the write was under way (seen, say, while waiting for its Meet):
+      // the deletion wins, as it does over any pending CRM change.
+      return this.remoteDeleted(subject);
+    }
     const now = clock.now();
     return db.transaction().execute(async (trx) => {
       const current = await repo.lock(trx, row.id);

@@ -55,7 +55,9 @@ export class GoogleCreate extends ModelCommand {
     const { world } = r;
     const key = m.events.length;
     const title = titleFor(key, this.spec.word);
-    const timing = resolveTiming(this.spec.timing, world.zoneOf(this.organizer));
+    const resolved = resolveTiming(this.spec.timing, world.zoneOf(this.organizer));
+    // An all-day event made in Google carries dates only: its zone is the calendar's.
+    const timing = resolved.allDay ? { ...resolved, zone: world.zoneOf(this.organizer) } : resolved;
     // Google needs the zone of a recurring timed event; a single one may go with an offset only.
     const withZone = this.spec.timing.zone !== null || this.spec.series !== null;
     const attendees = this.spec.attendees.filter(

@@ -243,6 +243,23 @@ function composeTimes(base: TimePair, local: TimePair, remote: TimePair): TimePa
   return null;
 }
 
+/**
+ * The merge base after a CRM write whose outcome is unknown (its answer was lost, so it may have
+ * landed): each field it sent that Google now holds exactly as sent counts as the CRM's own write,
+ * not as a change made in Google.
+ */
+export function baseWithOwnWrite(
+  base: MergeFields,
+  remote: MergeFields,
+  sent: { keys: readonly MergeField[]; fields: MergeFields },
+): MergeFields {
+  const next: Record<string, unknown> = { ...base };
+  for (const field of sent.keys) {
+    if (fieldEqual(field, remote[field], sent.fields[field])) next[field] = sent.fields[field];
+  }
+  return next as MergeFields;
+}
+
 /** Merges the CRM's and Google's versions of an event against their common base. */
 export function mergeEvent(input: MergeInput): MergeResult {
   const { base, local, remote } = input;

@@ -172,3 +172,39 @@ describe('a meeting deleted in Google while its create waits for the Meet', () =
     expect(left).toEqual([]);
   });
 });
+
+describe('a patch whose answer was lost, then a newer CRM change', () => {
+  it("counts what Google holds as that patch sent it as the CRM's own write (F24)", async () => {
+    const created = await s.services.eventsWrite.create(alice.owner, {
+      title: 'Guest list review',
+      start: '2027-09-06T09:00:00Z',
+      end: '2027-09-06T10:00:00Z',
+    });
+    expect(await push(created.id)).toBe('synced');
+    await s.services.eventsWrite.update(alice.owner, created.id, { attendees: ['guest-f24@example.net'] });
+    // Google applies the patch that invites the guest, and its answer is lost.
+    const writes = (s.services.eventPusher as unknown as { deps: { writes: GoogleEventWrites } }).deps.writes;
+    const patch = writes.patch.bind(writes);
+    writes.patch = async (...args: Parameters<GoogleEventWrites['patch']>) => {
+      await patch(...args);
+      throw new Error('socket hang up');
+    };
+    try {
+      await expect(push(created.id)).rejects.toThrow('socket hang up');
+    } finally {
+      writes.patch = patch;
+    }
+    const google = await googleFor(s, alice.email);
+    const landed = await google.events.get({ calendarId: 'primary', eventId: created.google_event_id });
+    expect(landed.data.attendees?.map((a) => a.email)).toEqual(['guest-f24@example.net']);
+
+    // The guest is removed in the CRM before the push is retried: the retry's merge must not
+    // take the guest it invited itself for one Google added.
+    await s.services.eventsWrite.update(alice.owner, created.id, { attendees: [], title: 'Review' });
+    expect(await push(created.id)).toBe('synced');
+    const { data } = await google.events.get({ calendarId: 'primary', eventId: created.google_event_id });
+    expect(data.summary).toBe('Review');
+    expect(data.attendees ?? []).toEqual([]);
+    expect(await row(created.id)).toMatchObject({ attendees: [], push_sent: null, sync_state: 'synced' });
+  });
+});

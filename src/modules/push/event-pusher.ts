@@ -11,7 +11,13 @@ import {
   snapshotOf,
   type MergeFields,
 } from '../events/index.js';
-import { MERGE_FIELDS, mergeEvent, type Conflict, type MergeField } from '../../kernel/merge.js';
+import {
+  baseWithOwnWrite,
+  MERGE_FIELDS,
+  mergeEvent,
+  type Conflict,
+  type MergeField,
+} from '../../kernel/merge.js';
 import { parseDateTime } from '../../kernel/time.js';
 import { isMeetingType } from '../../kernel/event-types.js';
 import { changedFields, crmPrivateProperties, localMergeFields, rowToCrmFields } from '../events/index.js';
@@ -241,10 +247,14 @@ export class EventPusher {
     for (let attempt = 1; attempt <= MAX_MERGES; attempt++) {
       const current = attempt === 1 && read !== null ? read : await writes.get(target, row.google_event_id);
       if (current === null || current.status === 'cancelled') return settler.remoteDeleted(subject);
+      const remote = snapshotOf(current, { calendarTimeZone });
+      // An earlier attempt's patch whose answer was lost may have landed: what Google holds as
+      // that patch sent it is the CRM's own write.
+      const sent = sentOf(row.push_sent);
       const merge = mergeEvent({
-        base,
+        base: base === null || sent === null ? base : baseWithOwnWrite(base, remote, sent),
         local,
-        remote: snapshotOf(current, { calendarTimeZone }),
+        remote,
         localChangedAt: row.local_changed_at ?? row.updated_at,
         remoteUpdatedAt: current.updated == null ? null : parseDateTime(current.updated, 'UTC'),
       });
@@ -293,12 +303,22 @@ export class EventPusher {
       // Keeps the CRM link on Google's copy in step (entity changes are not merge fields).
       body.extendedProperties = { private: crmPrivateProperties(row) as Record<string, string> };
     }
+    await this.deps.repo.notePatchSent(row.id, { keys, fields });
     return this.deps.writes.patch(target, row.google_event_id, body, {
       sendUpdates: row.push_send_updates ?? 'none',
       conference: keys.includes('conference'),
       etag,
     });
   }
+}
+
+/** What an earlier patch sent (events.push_sent), when the row keeps it in the current shape. */
+function sentOf(value: unknown): { keys: MergeField[]; fields: MergeFields } | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { keys, fields } = value as { keys?: unknown; fields?: unknown };
+  const parsed = parseSnapshot(fields);
+  if (parsed === null || !Array.isArray(keys)) return null;
+  return { keys: MERGE_FIELDS.filter((field) => keys.includes(field)), fields: parsed };
 }
 
 /**

@@ -178,6 +178,7 @@ export class PushSettler {
           sync_state: 'synced',
           sync_error: null,
           push_send_updates: null,
+          push_sent: null,
           updated_at: now,
         };
       } else {
@@ -186,7 +187,7 @@ export class PushSettler {
         const remoteWon = changedFields(snapshotOf(google, { calendarTimeZone }), pushed);
         const touchedLocally = new Set(changedFields(localMergeFields(current, calendarTimeZone), pushed));
         const rebase = remoteWon.filter((field) => !touchedLocally.has(field));
-        update = { ...columnsOf(next, rebase), ...facts, meet_link: next.meet_link };
+        update = { ...columnsOf(next, rebase), ...facts, meet_link: next.meet_link, push_sent: null };
         if (remoteWon.includes('attendees') && touchedLocally.has('attendees')) {
           update.attendees = JSON.stringify(
             answersTaken(current.attendees ?? [], pushed.attendees, next.attendees ?? []),

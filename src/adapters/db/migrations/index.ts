@@ -10,6 +10,7 @@ import * as oauthStateBrowserBinding from './20261203140000_oauth_state_browser_
 import * as skippedEvents from './20261203150000_skipped_events.js';
 import * as calendarColors from './20261205120000_calendar_colors.js';
 import * as eventSplitFrom from './20261207120000_event_split_from.js';
+import * as eventPushSent from './20261208120000_event_push_sent.js';
 
 /**
  * Every migration, by name (its timestamped file name). A static map rather than a folder scan, so
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '20261203150000_skipped_events': skippedEvents,
   '20261205120000_calendar_colors': calendarColors,
   '20261207120000_event_split_from': eventSplitFrom,
+  '20261208120000_event_push_sent': eventPushSent,
 };

@@ -69,6 +69,12 @@ export interface EventsTable {
    * the series it was split from (its `synced_snapshot` is then that series' as last synced).
    */
   split_from: ColumnType<string | null, string | null | undefined, string | null>;
+  /**
+   * What the push's last patch sent (`{ keys, fields }`, fields in the merge view), until Google's
+   * answer is settled: a patch whose answer was lost may have landed, and then the values Google
+   * holds exactly as it sent them are the CRM's own write, not a change made in Google.
+   */
+  push_sent: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   sync_state: ColumnType<SyncState, SyncState | undefined, SyncState>;
   sync_error: string | null;
   local_version: ColumnType<number, number | undefined, number>;

@@ -243,16 +243,18 @@ function composeTimes(base: TimePair, local: TimePair, remote: TimePair): TimePa
   return null;
 }
 
+/** What a CRM patch sent: the fields it wrote (`keys`) with their values. */
+export interface SentPatch {
+  keys: readonly MergeField[];
+  fields: MergeFields;
+}
+
 /**
  * The merge base after a CRM write whose outcome is unknown (its answer was lost, so it may have
  * landed): each field it sent that Google now holds exactly as sent counts as the CRM's own write,
  * not as a change made in Google.
  */
-export function baseWithOwnWrite(
-  base: MergeFields,
-  remote: MergeFields,
-  sent: { keys: readonly MergeField[]; fields: MergeFields },
-): MergeFields {
+export function baseWithOwnWrite(base: MergeFields, remote: MergeFields, sent: SentPatch): MergeFields {
   const next: Record<string, unknown> = { ...base };
   for (const field of sent.keys) {
     if (fieldEqual(field, remote[field], sent.fields[field])) next[field] = sent.fields[field];

@@ -17,6 +17,7 @@ import {
   mergeEvent,
   type Conflict,
   type MergeField,
+  type SentPatch,
 } from '../../kernel/merge.js';
 import { parseDateTime } from '../../kernel/time.js';
 import { isMeetingType } from '../../kernel/event-types.js';
@@ -145,10 +146,9 @@ export class EventPusher {
       if (occurrence === null)
         throw new PermanentPushError('This occurrence no longer exists in Google Calendar');
       if (occurrence.status === 'cancelled') return settler.remoteDeleted(subject);
-      const start = this.baseOf(subject, occurrence);
-      const shown = parseSnapshot(row.synced_snapshot);
-      if (shown === null) return this.update(subject, target, local, start, occurrence);
-      return this.update(subject, target, local, { etag: start.etag, base: shown }, occurrence);
+      const google = this.baseOf(subject, occurrence);
+      const base = parseSnapshot(row.synced_snapshot) ?? google.base;
+      return this.update(subject, target, local, { etag: google.etag, base }, occurrence);
     }
     await this.deps.repo.keepInsertBase(row.id, local);
     const inserted = await this.insert(subject, target);
@@ -244,13 +244,13 @@ export class EventPusher {
     const { row, calendarTimeZone } = subject;
     const { writes, settler, logger } = this.deps;
     const conflicts: Conflict[] = [];
+    // An earlier attempt's patch whose answer was lost may have landed: what Google holds as
+    // that patch sent it is the CRM's own write.
+    const sent = sentOf(row.push_sent);
     for (let attempt = 1; attempt <= MAX_MERGES; attempt++) {
       const current = attempt === 1 && read !== null ? read : await writes.get(target, row.google_event_id);
       if (current === null || current.status === 'cancelled') return settler.remoteDeleted(subject);
       const remote = snapshotOf(current, { calendarTimeZone });
-      // An earlier attempt's patch whose answer was lost may have landed: what Google holds as
-      // that patch sent it is the CRM's own write.
-      const sent = sentOf(row.push_sent);
       const merge = mergeEvent({
         base: base === null || sent === null ? base : baseWithOwnWrite(base, remote, sent),
         local,
@@ -313,7 +313,7 @@ export class EventPusher {
 }
 
 /** What an earlier patch sent (events.push_sent), when the row keeps it in the current shape. */
-function sentOf(value: unknown): { keys: MergeField[]; fields: MergeFields } | null {
+function sentOf(value: unknown): SentPatch | null {
   if (typeof value !== 'object' || value === null) return null;
   const { keys, fields } = value as { keys?: unknown; fields?: unknown };
   const parsed = parseSnapshot(fields);

@@ -27,13 +27,10 @@ function text(value: string | null | undefined): string | null {
 }
 
 /**
- * Normalizes one EventDateTime; null when it is absent or unreadable. A `dateTime` without an
- * offset is read in its own `timeZone`, else in `fallbackZone`.
- */
-/**
- * A start or end as the merge compares it. A date-time that names no zone is shown in
- * `implicitZone` (the calendar's zone, as Google shows it): that is its zone here, so a zone set
- * on the other side is a change unless it is that one.
+ * Normalizes one EventDateTime as the merge compares it; null when it is absent or unreadable. A
+ * `dateTime` without an offset is read in its own `timeZone`, else in `fallbackZone`. A date-time
+ * that names no zone is shown in `implicitZone` (the calendar's zone, as Google shows it): that is
+ * its zone here, so a zone set on the other side is a change unless it is that one.
  */
 function eventTimeOf(
   value: GoogleEventDateTime | null | undefined,

@@ -5,7 +5,7 @@ import type { Database } from '../../../adapters/db/tables/index.js';
 import type { EventRow } from '../../../adapters/db/tables/events.js';
 import type { StoredConflict } from '../../../kernel/values.js';
 import type { MergeFields } from '../../../kernel/event-snapshot.js';
-import type { MergeField } from '../../../kernel/merge.js';
+import type { SentPatch } from '../../../kernel/merge.js';
 
 /** What one push needs: the event row, its calendar, and the calendar's connection. */
 export interface PushSubject {
@@ -170,10 +170,7 @@ export class PushRepository {
   }
 
   /** Keeps what a patch is about to send, until its answer is settled (events.push_sent). */
-  async notePatchSent(
-    rowId: string,
-    sent: { keys: readonly MergeField[]; fields: MergeFields },
-  ): Promise<void> {
+  async notePatchSent(rowId: string, sent: SentPatch): Promise<void> {
     await this.db
       .updateTable('events')
       .set({ push_sent: JSON.stringify(sent) })
